@@ -1,0 +1,109 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { ApiError, badRequest } from './errors.js';
+import type { Json } from './k8s-types.js';
+
+/** Largest request body accepted, like kube-apiserver's 3 MiB limit. */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** Reads a request body as text, rejecting bodies over MAX_BODY_BYTES with 413. */
+export async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY_BYTES) {
+      throw new ApiError({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'the request body is too large',
+        reason: 'RequestEntityTooLarge',
+        code: 413,
+      });
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The media type of a Content-Type header, without parameters, lowercased. */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** Decodes a create/update body: JSON, or YAML when the client says so. */
+export function decodeBody(text: string, contentType: string | undefined): Json {
+  const mt = mediaType(contentType);
+  if (text.trim() === '') throw badRequest('the request body is empty: expected a JSON object');
+  if (mt === 'application/yaml' || mt === 'application/apply-patch+yaml') {
+    try {
+      return parseYaml(text) as Json;
+    } catch (e) {
+      throw badRequest(`error decoding YAML: ${(e as Error).message}`);
+    }
+  }
+  if (mt === 'application/vnd.kubernetes.protobuf')
+    throw new ApiError({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'the simulator does not accept protobuf bodies; send application/json',
+      reason: 'UnsupportedMediaType',
+      code: 415,
+    });
+  try {
+    return JSON.parse(text) as Json;
+  } catch (e) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
+  }
+}
+
+/** Writes a JSON response. */
+export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Writes an ApiError as a Status response. */
+export function sendError(res: ServerResponse, err: ApiError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, err.code, err.status, 'application/json', err.headers);
+}
+
+/** How a client asked for the response to be shaped through Accept (Table, metadata only, or the object). */
+export type ResponseShape = 'Object' | 'Table' | 'PartialObjectMetadata';
+
+/** Negotiates the response shape from an Accept header, the way kube-apiserver's endpoints do. */
+export function negotiateShape(accept: string | undefined): ResponseShape {
+  if (!accept) return 'Object';
+  for (const part of accept.split(',')) {
+    const p = part.replace(/\s+/g, '');
+    if (p.includes('g=meta.k8s.io') && p.includes('as=Table') && p.includes('application/json')) return 'Table';
+    if (p.includes('g=meta.k8s.io') && /as=PartialObjectMetadata(List)?(;|$)/.test(p) && p.includes('application/json'))
+      return 'PartialObjectMetadata';
+    if (p.startsWith('application/json') || p.startsWith('*/*') || p.startsWith('application/*') || p.startsWith('application/yaml')) return 'Object';
+  }
+  return 'Object';
+}
+
+/** True when the Accept header rules out JSON entirely (e.g. protobuf only). */
+export function refusesJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return !accept.split(',').some((p) => {
+    const t = p.trim().split(';')[0] ?? '';
+    return t === 'application/json' || t === '*/*' || t === 'application/*' || t === 'application/yaml' || t === '';
+  });
+}
