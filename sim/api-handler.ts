@@ -13,6 +13,7 @@ import {
 import { ApiError, badRequest, conflict, internalError, methodNotAllowed, pathNotFound, unauthorized } from './errors.js';
 import { applyJsonPatch } from './patch/json-patch.js';
 import { applyMergePatch } from './patch/merge-patch.js';
+import { validatePatchOptions } from './patch/server-side-apply.js';
 import { isJsonObject, type JsonObject, type KubeObject } from './k8s-types.js';
 import { parseListOptions } from './list-options.js';
 import { openApiV2, openApiV3GroupVersion, openApiV3Index } from './openapi/index.js';
@@ -219,8 +220,13 @@ async function serveResource(ctx: ApiServerContext, req: IncomingMessage, res: S
   }
   if (subresource === 'binding' || subresource === 'eviction') {
     if (method !== 'POST') throw methodNotAllowed();
-    await readBody(req);
+    const body = decodeBody(await readBody(req), req.headers['content-type']);
     if (subresource === 'eviction') reg.delete(type, namespace, name, {});
+    else {
+      const target = isJsonObject(body) && isJsonObject(body['target']) ? body['target'] : {};
+      if (typeof target['name'] !== 'string' || target['name'] === '') throw badRequest('binding target.name (the node) is required');
+      reg.bind(namespace ?? 'default', name, target['name']);
+    }
     return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
   }
   const sub = subresource === 'status' ? ({ subresource: 'status' } as const) : {};
@@ -239,10 +245,7 @@ async function serveResource(ctx: ApiServerContext, req: IncomingMessage, res: S
       const ct = mediaType(req.headers['content-type']);
       if (!(PATCH_TYPES as readonly string[]).includes(ct)) throw unsupportedPatch(ct);
       const force = q.get('force') === 'true';
-      if (ct === 'application/apply-patch+yaml' && !q.get('fieldManager'))
-        throw badRequest('PATCH, application/apply-patch+yaml requests must set fieldManager query parameter');
-      if (ct !== 'application/apply-patch+yaml' && q.get('force') !== null)
-        throw badRequest('force: Forbidden: may not be specified for non-apply patch');
+      validatePatchOptions({ apply: ct === 'application/apply-patch+yaml', fieldManager: q.get('fieldManager') ?? undefined, force: q.get('force') === null ? undefined : force });
       const existed = ct === 'application/apply-patch+yaml' ? reg.find(type, namespace, name) !== undefined : true;
       const out = reg.patch(type, namespace, name, ct, await readBody(req), { ...write, ...sub, force });
       return sendJson(res, existed ? 200 : 201, out);
@@ -389,6 +392,7 @@ function serveWatch(ctx: ApiServerContext, req: IncomingMessage, res: ServerResp
 
 function tableOf(ctx: ApiServerContext, type: ResourceType, items: KubeObject[], q: URLSearchParams, rv: string, cont?: string, remaining?: number): JsonObject {
   const io = q.get('includeObject');
+  if (io !== null && io !== 'None' && io !== 'Object' && io !== 'Metadata') throw badRequest(`unrecognized includeObject value: ${JSON.stringify(io)}`);
   const includeObject = io === 'None' || io === 'Object' ? io : 'Metadata';
   const opts: Parameters<typeof toTable>[2] = { includeObject, now: new Date(), resourceVersion: rv };
   if (cont) opts.continue = cont;

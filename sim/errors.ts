@@ -95,7 +95,9 @@ export function applyConflict(t: ErrorTarget, causes: StatusCause[]): ApiError {
 
 /** 422 Invalid with field causes, as validation failures are reported. */
 export function invalid(t: ErrorTarget & { kind: string }, causes: StatusCause[]): ApiError {
-  const msg = causes.map((c) => `${c.field ?? ''}: ${c.message ?? ''}`).join(', ');
+  const parts = causes.map((c) => `${c.field ?? ''}: ${c.message ?? ''}`);
+  // Kubernetes brackets the list only when there is more than one cause.
+  const msg = parts.length === 1 ? (parts[0] ?? '') : `[${parts.join(', ')}]`;
   return new ApiError(
     status(422, 'Invalid', `${t.kind}${t.group ? `.${t.group}` : ''} "${t.name ?? ''}" is invalid: ${msg}`, {
       ...(t.name !== undefined ? { name: t.name } : {}),

@@ -10,7 +10,8 @@ import {
   type ApiError,
 } from './errors.js';
 import { isJsonObject, isKubeObject, type Json, type JsonObject, type KubeObject, type Status } from './k8s-types.js';
-import { strategyFor } from './kinds/index.js';
+import { customResourceStrategy, strategyFor, type KindStrategy } from './kinds/index.js';
+import { metaSpecFromSchema, patchMetaFromSpec, type PatchMeta } from './patch/patch-meta.js';
 import { listPage, type ListOptions, type ListPage } from './list-options.js';
 import { applyJsonPatch } from './patch/json-patch.js';
 import { recordUpdate } from './patch/managed-fields.js';
@@ -109,7 +110,7 @@ export class Registry {
     if (type.namespaced) this.checkNamespaceWritable(meta.namespace ?? '');
     if (this.store.get(storageKey(type), meta.namespace, meta.name))
       throw alreadyExists({ group: type.group, resource: type.plural, name: meta.name });
-    const strategy = strategyFor(type);
+    const strategy = this.strategyOf(type);
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
@@ -160,7 +161,7 @@ export class Registry {
       case 'application/strategic-merge-patch+json':
         if (type.custom) throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
         if (!isJsonObject(patch)) throw badRequest('strategic merge patch must be a JSON object');
-        patched = applyStrategicMergePatch(old as unknown as JsonObject, patch, type.kind);
+        patched = applyStrategicMergePatch(old as unknown as JsonObject, patch, type.kind, this.ownership(type).meta);
         break;
       default:
         throw unsupportedMediaType([...PATCH_TYPES]);
@@ -182,7 +183,7 @@ export class Registry {
     const applied = parseApplyBody(body);
     this.checkBody(type, namespace, applied, name);
     const live = this.find(type, namespace, name);
-    const mo = { manager: opts.fieldManager, force: opts.force ?? false, apiVersion: apiVersionOf(type), time: timestamp(this.now()), kind: type.kind };
+    const mo = { ...this.managerOpts(type, opts), force: opts.force ?? false };
     const merged = serverSideApply(live, applied, opts.subresource ? { ...mo, subresource: opts.subresource } : mo);
     if (!live) {
       const created = this.create(type, namespace, { ...merged, metadata: { ...merged.metadata, managedFields: undefined } }, { ...opts, dryRun: true });
@@ -195,7 +196,7 @@ export class Registry {
 
   /** Shared tail of update/patch/apply: immutable fields, status split, generation, fields. */
   private commitUpdate(type: ResourceType, old: KubeObject, next: KubeObject, opts: WriteOptions, managedFieldsSet = false): KubeObject {
-    const strategy = strategyFor(type);
+    const strategy = this.strategyOf(type);
     let obj: KubeObject;
     if (opts.subresource === 'status') {
       obj = { ...old, status: next['status'] as Json, metadata: { ...old.metadata } };
@@ -270,6 +271,29 @@ export class Registry {
     return { kind: 'pending', object: asVersion(type, this.store.put(storageKey(type), marked)) };
   }
 
+  /**
+   * Binds a pod to a node, as the pods/binding subresource does for the scheduler: sets
+   * spec.nodeName (otherwise immutable on update) and the PodScheduled condition.
+   */
+  bind(namespace: string, name: string, nodeName: string, fieldManager = 'kube-scheduler'): KubeObject {
+    const type = this.catalog.lookup('', 'v1', 'pods');
+    if (!type) throw notFound({ resource: 'pods', name });
+    const pod = this.get(type, namespace, name);
+    const spec = isJsonObject(pod['spec']) ? pod['spec'] : {};
+    if (typeof spec['nodeName'] === 'string' && spec['nodeName'] !== '')
+      throw conflict({ resource: 'pods', name }, `pod ${name} is already assigned to node "${spec['nodeName']}"`);
+    if (pod.metadata.deletionTimestamp) throw conflict({ resource: 'pods', name }, 'pod is being deleted');
+    const status = isJsonObject(pod['status']) ? pod['status'] : {};
+    const conditions = (Array.isArray(status['conditions']) ? status['conditions'] : []).filter(
+      (c) => !(isJsonObject(c) && c['type'] === 'PodScheduled'),
+    );
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(this.now()) });
+    const next: KubeObject = { ...pod, spec: { ...spec, nodeName }, status: { ...status, conditions } };
+    const mo = this.managerOpts(type, { fieldManager });
+    next.metadata = { ...next.metadata, managedFields: recordUpdate(pod, next, mo) };
+    return this.store.put(storageKey(type), next);
+  }
+
   /** Removes an object now, skipping finalizers and grace: what controllers do once done. */
   forceRemove(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
     return this.store.remove(storageKey(type), scoped(type, namespace), name);
@@ -328,7 +352,7 @@ export class Registry {
   }
 
   private validate(type: ResourceType, obj: KubeObject, old: KubeObject | undefined): void {
-    const causes = strategyFor(type).validate(obj, old);
+    const causes = this.strategyOf(type).validate(obj, old);
     if (causes.length > 0) {
       const t: { kind: string; group?: string; name?: string } = { kind: type.kind };
       if (type.group) t.group = type.group;
@@ -337,8 +361,21 @@ export class Registry {
     }
   }
 
-  private managerOpts(type: ResourceType, opts: WriteOptions) {
-    return { manager: opts.fieldManager, apiVersion: apiVersionOf(type), time: timestamp(this.now()), kind: type.kind };
+  /** Field ownership options: the kind, and for custom resources patch metadata from the CRD schema. */
+  private ownership(type: ResourceType): { kind: string; group: string; meta?: PatchMeta; resetFields?: string[] } {
+    // A custom resource without a status subresource owns its status like any other field.
+    const base = type.custom && !hasStatusSubresource(type) ? { kind: type.kind, group: type.group, resetFields: [] } : { kind: type.kind, group: type.group };
+    const schema = type.custom ? this.catalog.customInfo(type)?.schema : undefined;
+    return schema ? { ...base, meta: patchMetaFromSpec(metaSpecFromSchema(schema)) } : base;
+  }
+
+  private strategyOf(type: ResourceType): KindStrategy {
+    if (!type.custom) return strategyFor(type);
+    return customResourceStrategy(type.namespaced, this.catalog.customInfo(type)?.schema);
+  }
+
+  private managerOpts(type: ResourceType, opts: Pick<WriteOptions, 'fieldManager'>) {
+    return { manager: opts.fieldManager, apiVersion: apiVersionOf(type), time: timestamp(this.now()), ...this.ownership(type) };
   }
 }
 

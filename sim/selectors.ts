@@ -185,7 +185,7 @@ class Parser {
         try {
           r = this.parseRequirement();
         } catch (e) {
-          throw new Error(`unable to parse requirement: ${(e as Error).message}`);
+          throw new Error(`unable to parse requirement: ${(e as Error).message}`, { cause: e });
         }
         reqs.push(r);
         const t = this.consume(true);

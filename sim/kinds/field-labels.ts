@@ -127,7 +127,10 @@ function compile(spec: KindSpec, extra: readonly string[]): FieldLabelRules {
  */
 export function fieldLabelRules(type: ResourceType, extraFields: readonly string[] = []): FieldLabelRules {
   const extra = extraFields.map((f) => f.replace(/^\./, ''));
-  if (type.custom) return compile({ namespaced: type.namespaced, accepted: extra, selectable: {} }, []);
+  if (type.custom) {
+    const fields = [...type.fieldSelectors.map((f) => f.replace(/^\./, '')), ...extra];
+    return compile({ namespaced: type.namespaced, accepted: fields, selectable: {} }, []);
+  }
   const spec = SPECS[`${type.group}/${type.kind}`];
   if (spec) return compile(spec, [...type.fieldSelectors, ...extra]);
   const rules = compile(

@@ -43,7 +43,9 @@ export function validateObjectMeta(
   const out: StatusCause[] = [];
   const m = o.metadata;
   if (!old) {
-    if (m.generateName) for (const e of nameFn(m.generateName, true)) out.push(invalidField('metadata.generateName', m.generateName, e));
+    if (m.generateName)
+      for (const e of nameFn(m.generateName, true))
+        out.push(invalidField('metadata.generateName', m.generateName, e));
     if (!m.name) {
       if (!m.generateName) out.push(required('metadata.name', 'name or generateName is required'));
     } else {
@@ -97,9 +99,13 @@ export function validateLabelSelector(sel: unknown, field: string): StatusCause[
     const op = e['operator'];
     const values = Array.isArray(e['values']) ? e['values'] : [];
     if (op === 'In' || op === 'NotIn') {
-      if (values.length === 0) out.push(required(`${p}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
+      if (values.length === 0)
+        out.push(required(`${p}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
     } else if (op === 'Exists' || op === 'DoesNotExist') {
-      if (values.length > 0) out.push(forbiddenField(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+      if (values.length > 0)
+        out.push(
+          forbiddenField(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
+        );
     } else {
       out.push(invalidField(`${p}.operator`, op ?? '', 'not a valid selector operator'));
     }

@@ -47,7 +47,8 @@ function defaultProbe(p: unknown): void {
 }
 
 function defaultContainer(c: JsonObject): void {
-  if (!c['imagePullPolicy']) c['imagePullPolicy'] = imageTag(str(c, 'image') ?? '') === 'latest' ? 'Always' : 'IfNotPresent';
+  if (!c['imagePullPolicy'])
+    c['imagePullPolicy'] = imageTag(str(c, 'image') ?? '') === 'latest' ? 'Always' : 'IfNotPresent';
   setDefault(c, 'terminationMessagePath', '/dev/termination-log');
   setDefault(c, 'terminationMessagePolicy', 'File');
   ensureObj(c, 'resources');
@@ -92,7 +93,8 @@ export function podQOSClass(spec: unknown): 'BestEffort' | 'Burstable' | 'Guaran
   for (const c of [...objs(spec, 'containers'), ...objs(spec, 'initContainers')]) {
     for (const [name, q] of Object.entries(resourceList(c, 'requests'))) {
       const n = parseQuantity(q);
-      if ((name === 'cpu' || name === 'memory') && n !== undefined && n > 0) requests.set(name, (requests.get(name) ?? 0) + n);
+      if ((name === 'cpu' || name === 'memory') && n !== undefined && n > 0)
+        requests.set(name, (requests.get(name) ?? 0) + n);
     }
     const found = new Set<string>();
     for (const [name, q] of Object.entries(resourceList(c, 'limits'))) {
@@ -111,7 +113,10 @@ export function podQOSClass(spec: unknown): 'BestEffort' | 'Burstable' | 'Guaran
 
 const NOT_READY = 'node.kubernetes.io/not-ready';
 const UNREACHABLE = 'node.kubernetes.io/unreachable';
-const SYSTEM_PRIORITIES: Record<string, number> = { 'system-node-critical': 2000001000, 'system-cluster-critical': 2000000000 };
+const SYSTEM_PRIORITIES: Record<string, number> = {
+  'system-node-critical': 2000001000,
+  'system-cluster-critical': 2000000000,
+};
 
 function tolerates(tols: JsonObject[], key: string): boolean {
   return tols.some((t) => {
@@ -141,12 +146,14 @@ export const podStrategy: KindStrategy = {
     }
     setDefault(spec, 'serviceAccountName', str(spec, 'serviceAccount') ?? 'default');
     spec['serviceAccount'] = spec['serviceAccountName'] ?? 'default';
-    if (spec['priority'] === undefined) spec['priority'] = SYSTEM_PRIORITIES[str(spec, 'priorityClassName') ?? ''] ?? 0;
+    if (spec['priority'] === undefined)
+      spec['priority'] = SYSTEM_PRIORITIES[str(spec, 'priorityClassName') ?? ''] ?? 0;
     setDefault(spec, 'preemptionPolicy', 'PreemptLowerPriority');
     const tols = objs(spec, 'tolerations');
     const add: JsonObject[] = [];
     for (const key of [NOT_READY, UNREACHABLE])
-      if (!tolerates(tols, key)) add.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+      if (!tolerates(tols, key))
+        add.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
     if (add.length) spec['tolerations'] = [...arr(spec, 'tolerations'), ...add] as JsonObject[];
     const status = ensureObj(out as unknown as JsonObject, 'status');
     setDefault(status, 'phase', 'Pending');
@@ -193,7 +200,9 @@ function validateContainers(spec: JsonObject, key: string, path: string, names: 
       names.add(name);
     }
     if (!str(c, 'image')) out.push(required(`${p}.image`));
-    out.push(...validateEnum(c, 'imagePullPolicy', `${p}.imagePullPolicy`, ['Always', 'IfNotPresent', 'Never']));
+    out.push(
+      ...validateEnum(c, 'imagePullPolicy', `${p}.imagePullPolicy`, ['Always', 'IfNotPresent', 'Never']),
+    );
     const portNames = new Set<string>();
     objs(c, 'ports').forEach((port, j) => {
       const pp = `${p}.ports[${j}]`;
@@ -207,7 +216,8 @@ function validateContainers(spec: JsonObject, key: string, path: string, names: 
       if (cp === undefined) out.push(required(`${pp}.containerPort`));
       else for (const m of isValidPortNum(Number(cp))) out.push(invalidField(`${pp}.containerPort`, cp, m));
       const hp = port['hostPort'];
-      if (hp !== undefined && hp !== 0) for (const m of isValidPortNum(Number(hp))) out.push(invalidField(`${pp}.hostPort`, hp, m));
+      if (hp !== undefined && hp !== 0)
+        for (const m of isValidPortNum(Number(hp))) out.push(invalidField(`${pp}.hostPort`, hp, m));
       out.push(...validateEnum(port, 'protocol', `${pp}.protocol`, ['SCTP', 'TCP', 'UDP'], true));
     });
   });
@@ -222,14 +232,24 @@ export function validatePodSpec(spec: JsonObject | undefined, path: string): Sta
   const names = new Set<string>();
   out.push(...validateContainers(s, 'initContainers', path, names));
   out.push(...validateContainers(s, 'containers', path, names));
-  out.push(...validateEnum(s, 'restartPolicy', `${path}.restartPolicy`, ['Always', 'Never', 'OnFailure'], true));
   out.push(
-    ...validateEnum(s, 'dnsPolicy', `${path}.dnsPolicy`, ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'], true),
+    ...validateEnum(s, 'restartPolicy', `${path}.restartPolicy`, ['Always', 'Never', 'OnFailure'], true),
+  );
+  out.push(
+    ...validateEnum(
+      s,
+      'dnsPolicy',
+      `${path}.dnsPolicy`,
+      ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'],
+      true,
+    ),
   );
   out.push(...nonNegative(`${path}.terminationGracePeriodSeconds`, s['terminationGracePeriodSeconds']));
   const ads = s['activeDeadlineSeconds'];
   if (typeof ads === 'number' && ads <= 0)
-    out.push(invalidField(`${path}.activeDeadlineSeconds`, ads, 'must be between 1 and 2147483647, inclusive'));
+    out.push(
+      invalidField(`${path}.activeDeadlineSeconds`, ads, 'must be between 1 and 2147483647, inclusive'),
+    );
   const volNames = new Set<string>();
   objs(s, 'volumes').forEach((v, i) => {
     const name = str(v, 'name') ?? '';

@@ -83,7 +83,11 @@ function badValue(v: unknown): string {
 
 /** field.Required. */
 export function required(field: string, detail = ''): StatusCause {
-  return { reason: 'FieldValueRequired', message: detail ? `Required value: ${detail}` : 'Required value', field };
+  return {
+    reason: 'FieldValueRequired',
+    message: detail ? `Required value: ${detail}` : 'Required value',
+    field,
+  };
 }
 
 /** field.Invalid. */
@@ -95,7 +99,11 @@ export function invalidField(field: string, value: unknown, detail: string): Sta
 /** field.NotSupported. */
 export function notSupported(field: string, value: unknown, valid: readonly string[]): StatusCause {
   const detail = valid.length ? `: supported values: ${valid.map((x) => JSON.stringify(x)).join(', ')}` : '';
-  return { reason: 'FieldValueNotSupported', message: `Unsupported value: ${badValue(value)}${detail}`, field };
+  return {
+    reason: 'FieldValueNotSupported',
+    message: `Unsupported value: ${badValue(value)}${detail}`,
+    field,
+  };
 }
 
 /** field.Duplicate. */
@@ -115,7 +123,9 @@ export function tooLong(field: string, max: number): StatusCause {
 
 /** ValidateNonnegativeField. */
 export function nonNegative(field: string, value: unknown): StatusCause[] {
-  return typeof value === 'number' && value < 0 ? [invalidField(field, value, 'must be greater than or equal to 0')] : [];
+  return typeof value === 'number' && value < 0
+    ? [invalidField(field, value, 'must be greater than or equal to 0')]
+    : [];
 }
 
 /** ValidateImmutableField ("field is immutable"), comparing JSON values structurally. */

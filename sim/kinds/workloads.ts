@@ -4,7 +4,13 @@
  */
 import { isJsonObject, type JsonObject, type KubeObject, type StatusCause } from '../k8s-types.js';
 import { matchesLabels, selectorFromLabelSelectorObject } from '../selectors.js';
-import { specOf, validateAnnotations, validateLabelSelector, validateLabels, validateObjectMeta } from './meta.js';
+import {
+  specOf,
+  validateAnnotations,
+  validateLabelSelector,
+  validateLabels,
+  validateObjectMeta,
+} from './meta.js';
 import { nameIsDNSLabel, nameIsDNSSubdomain, type NameValidator } from './names.js';
 import { defaultPodTemplate, validatePodTemplate } from './pod.js';
 import type { KindStrategy } from './types.js';
@@ -58,7 +64,11 @@ function intOrPercent(v: unknown, field: string, out: StatusCause[], max100 = fa
 }
 
 /** Shared spec checks: selector present, valid, non-empty, and matching the template labels. */
-function validateSelectorAndTemplate(spec: Record<string, unknown>, what: string, checkPodSpec: boolean): StatusCause[] {
+function validateSelectorAndTemplate(
+  spec: Record<string, unknown>,
+  what: string,
+  checkPodSpec: boolean,
+): StatusCause[] {
   const out: StatusCause[] = [];
   const sel = spec['selector'];
   if (!isJsonObject(sel)) out.push(required('spec.selector'));
@@ -73,7 +83,13 @@ function validateSelectorAndTemplate(spec: Record<string, unknown>, what: string
     try {
       const s = selectorFromLabelSelectorObject(sel);
       if (s.requirements.length > 0 && !matchesLabels(s, labels))
-        out.push(invalidField('spec.template.metadata.labels', labels, '`selector` does not match template `labels`'));
+        out.push(
+          invalidField(
+            'spec.template.metadata.labels',
+            labels,
+            '`selector` does not match template `labels`',
+          ),
+        );
     } catch {
       out.push(invalidField('spec.selector', sel, 'invalid label selector'));
     }
@@ -88,7 +104,12 @@ function validateSelectorAndTemplate(spec: Record<string, unknown>, what: string
   const rp = tspec?.['restartPolicy'];
   if (rp !== 'Always') out.push(notSupported('spec.template.spec.restartPolicy', rp ?? '', ['Always']));
   if (tspec?.['activeDeadlineSeconds'] !== undefined)
-    out.push(forbiddenField('spec.template.spec.activeDeadlineSeconds', `activeDeadlineSeconds in ${what === 'daemonset' ? 'DaemonSet' : what === 'statefulset' ? 'StatefulSet' : 'ReplicaSet'} is not Supported`));
+    out.push(
+      forbiddenField(
+        'spec.template.spec.activeDeadlineSeconds',
+        `activeDeadlineSeconds in ${what === 'daemonset' ? 'DaemonSet' : what === 'statefulset' ? 'StatefulSet' : 'ReplicaSet'} is not Supported`,
+      ),
+    );
   out.push(...nonNegative('spec.minReadySeconds', spec['minReadySeconds']));
   out.push(...nonNegative('spec.revisionHistoryLimit', spec['revisionHistoryLimit']));
   return out;
@@ -138,13 +159,24 @@ export const deploymentStrategy = workload(
     const type = strategy['type'];
     if (type === 'Recreate') {
       if (strategy['rollingUpdate'] !== undefined && strategy['rollingUpdate'] !== null)
-        out.push(forbiddenField('spec.strategy.rollingUpdate', "may not be specified when strategy `type` is 'Recreate'"));
+        out.push(
+          forbiddenField(
+            'spec.strategy.rollingUpdate',
+            "may not be specified when strategy `type` is 'Recreate'",
+          ),
+        );
     } else if (type === 'RollingUpdate') {
       const ru = obj(strategy, 'rollingUpdate') ?? {};
       const mu = intOrPercent(ru['maxUnavailable'], 'spec.strategy.rollingUpdate.maxUnavailable', out, true);
       const ms = intOrPercent(ru['maxSurge'], 'spec.strategy.rollingUpdate.maxSurge', out);
       if (mu === 0 && ms === 0)
-        out.push(invalidField('spec.strategy.rollingUpdate.maxUnavailable', ru['maxUnavailable'], 'may not be 0 when `maxSurge` is 0'));
+        out.push(
+          invalidField(
+            'spec.strategy.rollingUpdate.maxUnavailable',
+            ru['maxUnavailable'],
+            'may not be 0 when `maxSurge` is 0',
+          ),
+        );
     } else {
       out.push(notSupported('spec.strategy', strategy, ['Recreate', 'RollingUpdate']));
     }
@@ -152,7 +184,8 @@ export const deploymentStrategy = workload(
     if (typeof pds === 'number') {
       out.push(...nonNegative('spec.progressDeadlineSeconds', pds));
       const mrs = typeof spec['minReadySeconds'] === 'number' ? spec['minReadySeconds'] : 0;
-      if (pds <= mrs) out.push(invalidField('spec.progressDeadlineSeconds', pds, 'must be greater than minReadySeconds'));
+      if (pds <= mrs)
+        out.push(invalidField('spec.progressDeadlineSeconds', pds, 'must be greater than minReadySeconds'));
     }
     return out;
   },
@@ -193,10 +226,21 @@ export const daemonSetStrategy = workload(
     const us = obj(spec, 'updateStrategy') ?? {};
     if (us['type'] === 'RollingUpdate') {
       const ru = obj(us, 'rollingUpdate') ?? {};
-      const mu = intOrPercent(ru['maxUnavailable'], 'spec.updateStrategy.rollingUpdate.maxUnavailable', out, true);
+      const mu = intOrPercent(
+        ru['maxUnavailable'],
+        'spec.updateStrategy.rollingUpdate.maxUnavailable',
+        out,
+        true,
+      );
       const ms = intOrPercent(ru['maxSurge'], 'spec.updateStrategy.rollingUpdate.maxSurge', out);
       if (mu === 0 && (ms ?? 0) === 0)
-        out.push(invalidField('spec.updateStrategy.rollingUpdate.maxUnavailable', ru['maxUnavailable'], 'may not be 0 when `maxSurge` is 0'));
+        out.push(
+          invalidField(
+            'spec.updateStrategy.rollingUpdate.maxUnavailable',
+            ru['maxUnavailable'],
+            'may not be 0 when `maxSurge` is 0',
+          ),
+        );
     } else if (us['type'] !== 'OnDelete') {
       out.push(notSupported('spec.updateStrategy', us, ['OnDelete', 'RollingUpdate']));
     }
@@ -205,7 +249,14 @@ export const daemonSetStrategy = workload(
   selectorImmutable,
 );
 
-const STS_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
+const STS_MUTABLE = [
+  'replicas',
+  'ordinals',
+  'template',
+  'updateStrategy',
+  'persistentVolumeClaimRetentionPolicy',
+  'minReadySeconds',
+];
 
 /** StatefulSet: OrderedReady, RollingUpdate partition 0, Retain/Retain PVC policy, replicas 1. */
 export const statefulSetStrategy = workload(
@@ -241,15 +292,29 @@ export const statefulSetStrategy = workload(
     const us = obj(spec, 'updateStrategy') ?? {};
     if (!us['type']) out.push(required('spec.updateStrategy'));
     else if (us['type'] === 'OnDelete' && us['rollingUpdate'] !== undefined)
-      out.push(invalidField('spec.updateStrategy.rollingUpdate', us['rollingUpdate'], "only allowed for updateStrategy 'RollingUpdate'"));
+      out.push(
+        invalidField(
+          'spec.updateStrategy.rollingUpdate',
+          us['rollingUpdate'],
+          "only allowed for updateStrategy 'RollingUpdate'",
+        ),
+      );
     else if (us['type'] === 'RollingUpdate')
-      out.push(...nonNegative('spec.updateStrategy.rollingUpdate.partition', obj(us, 'rollingUpdate')?.['partition']));
-    else if (us['type'] !== 'OnDelete') out.push(invalidField('spec.updateStrategy', us, "must be 'RollingUpdate' or 'OnDelete'"));
+      out.push(
+        ...nonNegative(
+          'spec.updateStrategy.rollingUpdate.partition',
+          obj(us, 'rollingUpdate')?.['partition'],
+        ),
+      );
+    else if (us['type'] !== 'OnDelete')
+      out.push(invalidField('spec.updateStrategy', us, "must be 'RollingUpdate' or 'OnDelete'"));
     const policy = obj(spec, 'persistentVolumeClaimRetentionPolicy') ?? {};
     for (const k of ['whenDeleted', 'whenScaled']) {
       const v = policy[k];
       if (v !== 'Retain' && v !== 'Delete')
-        out.push(notSupported(`spec.persistentVolumeClaimRetentionPolicy.${k}`, v ?? '', ['Retain', 'Delete']));
+        out.push(
+          notSupported(`spec.persistentVolumeClaimRetentionPolicy.${k}`, v ?? '', ['Retain', 'Delete']),
+        );
     }
     out.push(...nonNegative('spec.replicas', spec['replicas']));
     // Kubernetes validates only the template's metadata here, not its pod spec.

@@ -30,13 +30,27 @@ function containerProps(): Record<string, Schema> {
     args: atomic(strArr('Arguments to the entrypoint; the image CMD is used if not provided.')),
     command: atomic(strArr('Entrypoint array; the image ENTRYPOINT is used if not provided.')),
     env: keyedList(ref(c('EnvVar')), ['name'], 'List of environment variables to set in the container.'),
-    envFrom: atomic(arr(ref(c('EnvFromSource')), 'Sources to populate environment variables in the container.')),
+    envFrom: atomic(
+      arr(ref(c('EnvFromSource')), 'Sources to populate environment variables in the container.'),
+    ),
     image: str('Container image name.'),
     imagePullPolicy: str('Always, Never or IfNotPresent.'),
-    lifecycle: ref(c('Lifecycle'), 'Actions the management system should take in response to container lifecycle events.'),
-    livenessProbe: ref(c('Probe'), 'Periodic probe of container liveness; the container restarts if it fails.'),
-    name: str('Name of the container specified as a DNS_LABEL. Each container in a pod must have a unique name. Cannot be updated.'),
-    ports: keyedList(ref(c('ContainerPort')), ['containerPort', 'protocol'], 'List of ports to expose from the container.'),
+    lifecycle: ref(
+      c('Lifecycle'),
+      'Actions the management system should take in response to container lifecycle events.',
+    ),
+    livenessProbe: ref(
+      c('Probe'),
+      'Periodic probe of container liveness; the container restarts if it fails.',
+    ),
+    name: str(
+      'Name of the container specified as a DNS_LABEL. Each container in a pod must have a unique name. Cannot be updated.',
+    ),
+    ports: keyedList(
+      ref(c('ContainerPort')),
+      ['containerPort', 'protocol'],
+      'List of ports to expose from the container.',
+    ),
     readinessProbe: ref(c('Probe'), 'Periodic probe of container service readiness.'),
     resizePolicy: atomic(arr(ref(c('ContainerResizePolicy')), 'Resources resize policy for the container.')),
     resources: ref(c('ResourceRequirements'), 'Compute resources required by this container.'),
@@ -48,8 +62,16 @@ function containerProps(): Record<string, Schema> {
     terminationMessagePath: str('Path at which the termination message is written.'),
     terminationMessagePolicy: str('File or FallbackToLogsOnError.'),
     tty: bool('Whether this container should allocate a TTY.'),
-    volumeDevices: keyedList(ref(c('VolumeDevice')), ['devicePath'], 'Block devices to be used by the container.'),
-    volumeMounts: keyedList(ref(c('VolumeMount')), ['mountPath'], "Pod volumes to mount into the container's filesystem."),
+    volumeDevices: keyedList(
+      ref(c('VolumeDevice')),
+      ['devicePath'],
+      'Block devices to be used by the container.',
+    ),
+    volumeMounts: keyedList(
+      ref(c('VolumeMount')),
+      ['mountPath'],
+      "Pod volumes to mount into the container's filesystem.",
+    ),
     workingDir: str("Container's working directory."),
   };
 }
@@ -78,9 +100,15 @@ const containerStateProps = (): Record<string, Schema> => ({
 
 /** Container-level core/v1 definitions. */
 export const CONTAINER_DEFS: Defs = {
-  [c('Container')]: obj(containerProps(), { d: 'A single application container that you want to run within a pod.', required: ['name'] }),
+  [c('Container')]: obj(containerProps(), {
+    d: 'A single application container that you want to run within a pod.',
+    required: ['name'],
+  }),
   [c('EphemeralContainer')]: obj(
-    { ...containerProps(), targetContainerName: str('Name of the container from PodSpec that this ephemeral container targets.') },
+    {
+      ...containerProps(),
+      targetContainerName: str('Name of the container from PodSpec that this ephemeral container targets.'),
+    },
     { d: 'A temporary container added to an existing pod for debugging.', required: ['name'] },
   ),
   [c('ContainerPort')]: obj(
@@ -113,16 +141,30 @@ export const CONTAINER_DEFS: Defs = {
   [c('ConfigMapKeySelector')]: keySelector('ConfigMap'),
   [c('SecretKeySelector')]: keySelector('Secret'),
   [c('ObjectFieldSelector')]: obj(
-    { apiVersion: str('Version of the schema the FieldPath is written in.'), fieldPath: str('Path of the field to select.') },
-    { d: 'ObjectFieldSelector selects an APIVersioned field of an object.', required: ['fieldPath'], atomic: true },
+    {
+      apiVersion: str('Version of the schema the FieldPath is written in.'),
+      fieldPath: str('Path of the field to select.'),
+    },
+    {
+      d: 'ObjectFieldSelector selects an APIVersioned field of an object.',
+      required: ['fieldPath'],
+      atomic: true,
+    },
   ),
   [c('ResourceFieldSelector')]: obj(
     {
       containerName: str('Container name: required for volumes, optional for env vars.'),
-      divisor: ref('io.k8s.apimachinery.pkg.api.resource.Quantity', 'Output format of the exposed resources.'),
+      divisor: ref(
+        'io.k8s.apimachinery.pkg.api.resource.Quantity',
+        'Output format of the exposed resources.',
+      ),
       resource: str('Required: resource to select.'),
     },
-    { d: 'ResourceFieldSelector represents container resources (cpu, memory) and their output format.', required: ['resource'], atomic: true },
+    {
+      d: 'ResourceFieldSelector represents container resources (cpu, memory) and their output format.',
+      required: ['resource'],
+      atomic: true,
+    },
   ),
   [c('EnvFromSource')]: obj(
     {
@@ -142,19 +184,32 @@ export const CONTAINER_DEFS: Defs = {
   ),
   [c('ResourceRequirements')]: obj(
     {
-      claims: keyedList(ref(c('ResourceClaim')), ['name'], 'Names of resources, defined in spec.resourceClaims, used by this container.'),
+      claims: keyedList(
+        ref(c('ResourceClaim')),
+        ['name'],
+        'Names of resources, defined in spec.resourceClaims, used by this container.',
+      ),
       limits: quantityMap('Maximum amount of compute resources allowed.'),
       requests: quantityMap('Minimum amount of compute resources required.'),
     },
     { d: 'ResourceRequirements describes the compute resource requirements.' },
   ),
   [c('ResourceClaim')]: obj(
-    { name: str('Name of one entry in pod.spec.resourceClaims.'), request: str('Name of a request in the referenced claim.') },
+    {
+      name: str('Name of one entry in pod.spec.resourceClaims.'),
+      request: str('Name of a request in the referenced claim.'),
+    },
     { d: 'ResourceClaim references one entry in PodSpec.ResourceClaims.', required: ['name'] },
   ),
   [c('ContainerResizePolicy')]: obj(
-    { resourceName: str('Name of the resource (cpu or memory).'), restartPolicy: str('NotRequired or RestartContainer.') },
-    { d: 'ContainerResizePolicy represents resource resize policy for the container.', required: ['resourceName', 'restartPolicy'] },
+    {
+      resourceName: str('Name of the resource (cpu or memory).'),
+      restartPolicy: str('NotRequired or RestartContainer.'),
+    },
+    {
+      d: 'ContainerResizePolicy represents resource resize policy for the container.',
+      required: ['resourceName', 'restartPolicy'],
+    },
   ),
   [c('VolumeMount')]: obj(
     {
@@ -166,11 +221,20 @@ export const CONTAINER_DEFS: Defs = {
       subPath: str("Path within the volume from which the container's volume should be mounted."),
       subPathExpr: str('Expanded path within the volume from which the volume should be mounted.'),
     },
-    { d: 'VolumeMount describes a mounting of a Volume within a container.', required: ['name', 'mountPath'] },
+    {
+      d: 'VolumeMount describes a mounting of a Volume within a container.',
+      required: ['name', 'mountPath'],
+    },
   ),
   [c('VolumeDevice')]: obj(
-    { devicePath: str('Path inside the container the device will be mapped to.'), name: str('Must match the name of a persistentVolumeClaim in the pod.') },
-    { d: 'volumeDevice describes a mapping of a raw block device within a container.', required: ['name', 'devicePath'] },
+    {
+      devicePath: str('Path inside the container the device will be mapped to.'),
+      name: str('Must match the name of a persistentVolumeClaim in the pod.'),
+    },
+    {
+      d: 'volumeDevice describes a mapping of a raw block device within a container.',
+      required: ['name', 'devicePath'],
+    },
   ),
   [c('Probe')]: obj(
     {
@@ -185,7 +249,10 @@ export const CONTAINER_DEFS: Defs = {
     },
     { d: 'Probe describes a health check to be performed against a container.' },
   ),
-  [c('ExecAction')]: obj({ command: atomic(strArr('Command line to execute inside the container.')) }, { d: 'ExecAction describes a "run in container" action.' }),
+  [c('ExecAction')]: obj(
+    { command: atomic(strArr('Command line to execute inside the container.')) },
+    { d: 'ExecAction describes a "run in container" action.' },
+  ),
   [c('HTTPGetAction')]: obj(
     {
       host: str('Host name to connect to, defaults to the pod IP.'),
@@ -196,13 +263,22 @@ export const CONTAINER_DEFS: Defs = {
     },
     { d: 'HTTPGetAction describes an action based on HTTP Get requests.', required: ['port'] },
   ),
-  [c('HTTPHeader')]: obj({ name: str('The header field name.'), value: str('The header field value.') }, { d: 'A custom header to be used in HTTP probes.', required: ['name', 'value'] }),
+  [c('HTTPHeader')]: obj(
+    { name: str('The header field name.'), value: str('The header field value.') },
+    { d: 'A custom header to be used in HTTP probes.', required: ['name', 'value'] },
+  ),
   [c('TCPSocketAction')]: obj(
-    { host: str('Host name to connect to, defaults to the pod IP.'), port: intOrString('Number or name of the port to access on the container.') },
+    {
+      host: str('Host name to connect to, defaults to the pod IP.'),
+      port: intOrString('Number or name of the port to access on the container.'),
+    },
     { d: 'TCPSocketAction describes an action based on opening a socket.', required: ['port'] },
   ),
   [c('GRPCAction')]: obj(
-    { port: int32('Port number of the gRPC service.'), service: str('Name of the service to place in the gRPC HealthCheckRequest.') },
+    {
+      port: int32('Port number of the gRPC service.'),
+      service: str('Name of the service to place in the gRPC HealthCheckRequest.'),
+    },
     { d: 'GRPCAction specifies a gRPC health check.', required: ['port'] },
   ),
   [c('Lifecycle')]: obj(
@@ -210,10 +286,15 @@ export const CONTAINER_DEFS: Defs = {
       postStart: ref(c('LifecycleHandler'), 'Called immediately after a container is created.'),
       preStop: ref(c('LifecycleHandler'), 'Called immediately before a container is terminated.'),
     },
-    { d: 'Lifecycle describes actions that the management system should take in response to container lifecycle events.' },
+    {
+      d: 'Lifecycle describes actions that the management system should take in response to container lifecycle events.',
+    },
   ),
   [c('LifecycleHandler')]: obj(
-    { ...handlerProps(), sleep: loose('Sleep represents the duration the container should sleep before being terminated.') },
+    {
+      ...handlerProps(),
+      sleep: loose('Sleep represents the duration the container should sleep before being terminated.'),
+    },
     { d: 'LifecycleHandler defines a specific action that should be taken in a lifecycle hook.' },
   ),
   [c('SecurityContext')]: obj(
@@ -246,22 +327,36 @@ export const CONTAINER_DEFS: Defs = {
       lastState: ref(c('ContainerState'), "Details about the container's last termination condition."),
       name: str('Name of the container, as specified in the pod spec.'),
       ready: bool('Whether the container is currently passing its readiness check.'),
-      resources: ref(c('ResourceRequirements'), 'Compute resource requests and limits applied to the container.'),
+      resources: ref(
+        c('ResourceRequirements'),
+        'Compute resource requests and limits applied to the container.',
+      ),
       restartCount: int32('Number of times the container has been restarted.'),
       started: bool('Whether the container has finished its postStart hook and passed its startup probe.'),
       state: ref(c('ContainerState'), "Details about the container's current condition."),
       volumeMounts: keyedList(ref(c('VolumeMountStatus')), ['mountPath'], 'Status of volume mounts.'),
     },
-    { d: 'ContainerStatus contains details for the current status of this container.', required: ['name', 'ready', 'restartCount', 'image', 'imageID'] },
+    {
+      d: 'ContainerStatus contains details for the current status of this container.',
+      required: ['name', 'ready', 'restartCount', 'image', 'imageID'],
+    },
   ),
   [c('VolumeMountStatus')]: obj(
     { mountPath: str(), name: str(), readOnly: bool(), recursiveReadOnly: str() },
     { d: 'VolumeMountStatus shows status of volume mounts.', required: ['name', 'mountPath'] },
   ),
-  [c('ContainerState')]: obj(containerStateProps(), { d: 'ContainerState holds a possible state of container; only one member may be set.' }),
-  [c('ContainerStateRunning')]: obj({ startedAt: time('Time at which the container was last (re-)started.') }, { d: 'A running container.' }),
+  [c('ContainerState')]: obj(containerStateProps(), {
+    d: 'ContainerState holds a possible state of container; only one member may be set.',
+  }),
+  [c('ContainerStateRunning')]: obj(
+    { startedAt: time('Time at which the container was last (re-)started.') },
+    { d: 'A running container.' },
+  ),
   [c('ContainerStateWaiting')]: obj(
-    { message: str('Message regarding why the container is not yet running.'), reason: str('(Brief) reason the container is not yet running.') },
+    {
+      message: str('Message regarding why the container is not yet running.'),
+      reason: str('(Brief) reason the container is not yet running.'),
+    },
     { d: 'A waiting container.' },
   ),
   [c('ContainerStateTerminated')]: obj(

@@ -1,5 +1,5 @@
 /**
- * The other core/v1 kinds the simulator serves (Node, Namespace, Service, ConfigMap, Secret,
+ * The other core/v1 kinds the simulator serves (Service, ConfigMap, Secret,
  * ServiceAccount, Event, PersistentVolumeClaim) plus Binding and policy/v1 Eviction, the
  * bodies of the pods/binding and pods/eviction subresources.
  */
@@ -11,23 +11,21 @@ import {
   conditions,
   gvk,
   int32,
-  int64,
   intOrString,
   keyedList,
   kindDef,
-  listDef,
   loose,
   mapOf,
   obj,
-  patchMeta,
   quantityMap,
   ref,
   str,
   strArr,
   strMap,
-  strSet,
   time,
   typeMetaProps,
+  coreKinds,
+  simpleCondition,
   type Defs,
   type Schema,
 } from './schema-dsl.js';
@@ -35,35 +33,19 @@ import {
 const c = (name: string): string => `${CORE}${name}`;
 const atomic = (s: Schema): Schema => ({ ...s, 'x-kubernetes-list-type': 'atomic' });
 
-const condition = (d: string, extra: Record<string, Schema> = {}): Schema =>
-  obj(
-    {
-      lastTransitionTime: time('Last time the condition transitioned from one status to another.'),
-      message: str('Human-readable message indicating details about last transition.'),
-      reason: str("Unique, one-word, CamelCase reason for the condition's last transition."),
-      status: str('True, False or Unknown.'),
-      type: str('Type of the condition.'),
-      ...extra,
-    },
-    { d, required: ['type', 'status'] },
-  );
-
-const withKinds = (defs: Array<[string, string, Record<string, Schema>]>): Defs => {
-  const out: Defs = {};
-  for (const [kind, d, fields] of defs) {
-    out[c(kind)] = kindDef('', 'v1', kind, d, fields);
-    out[c(`${kind}List`)] = listDef('', 'v1', `${kind}List`, c(kind), kind);
-  }
-  return out;
-};
-
 const serviceSpec = obj(
   {
-    allocateLoadBalancerNodePorts: bool('Whether NodePorts will be automatically allocated for LoadBalancer services.'),
+    allocateLoadBalancerNodePorts: bool(
+      'Whether NodePorts will be automatically allocated for LoadBalancer services.',
+    ),
     clusterIP: str('IP address of the service, usually assigned randomly; "None" makes a headless service.'),
     clusterIPs: atomic(strArr('IP addresses assigned to this service.')),
-    externalIPs: atomic(strArr('IP addresses for which nodes in the cluster will also accept traffic for this service.')),
-    externalName: str('External reference that discovery mechanisms will return as an alias (ExternalName services).'),
+    externalIPs: atomic(
+      strArr('IP addresses for which nodes in the cluster will also accept traffic for this service.'),
+    ),
+    externalName: str(
+      'External reference that discovery mechanisms will return as an alias (ExternalName services).',
+    ),
     externalTrafficPolicy: str('Cluster or Local.'),
     healthCheckNodePort: int32('Healthcheck nodePort for the service.'),
     internalTrafficPolicy: str('Cluster or Local.'),
@@ -72,11 +54,26 @@ const serviceSpec = obj(
     loadBalancerClass: str('Class of the load balancer implementation this Service belongs to.'),
     loadBalancerIP: str('Deprecated: load balancer IP.'),
     loadBalancerSourceRanges: atomic(strArr('Client IPs allowed through the cloud-provider load-balancer.')),
-    ports: keyedList(ref(c('ServicePort')), ['port', 'protocol'], 'The list of ports that are exposed by this service.'),
+    ports: keyedList(
+      ref(c('ServicePort')),
+      ['port', 'protocol'],
+      'The list of ports that are exposed by this service.',
+    ),
     publishNotReadyAddresses: bool('Publish addresses of not-ready pods.'),
-    selector: { ...strMap('Route service traffic to pods with label keys and values matching this selector.'), 'x-kubernetes-map-type': 'atomic' },
+    selector: {
+      ...strMap('Route service traffic to pods with label keys and values matching this selector.'),
+      'x-kubernetes-map-type': 'atomic',
+    },
     sessionAffinity: str('ClientIP or None.'),
-    sessionAffinityConfig: loose('Configurations of session affinity.'),
+    sessionAffinityConfig: obj(
+      {
+        clientIP: obj(
+          { timeoutSeconds: int32('Seconds of ClientIP type session sticky time.') },
+          { d: 'Configurations of Client IP based session affinity.' },
+        ),
+      },
+      { d: 'Configurations of session affinity.' },
+    ),
     trafficDistribution: str('How traffic is distributed to Service endpoints.'),
     type: str('ClusterIP, NodePort, LoadBalancer or ExternalName.'),
   },
@@ -85,23 +82,7 @@ const serviceSpec = obj(
 
 /** Node, Namespace, Service, ConfigMap, Secret, ServiceAccount, Event, PVC and friends. */
 export const CORE_OTHER_DEFS: Defs = {
-  ...withKinds([
-    [
-      'Node',
-      'Node is a worker node in Kubernetes.',
-      {
-        spec: ref(c('NodeSpec'), 'Spec defines the behavior of a node.'),
-        status: ref(c('NodeStatus'), 'Most recently observed status of the node. Read-only.'),
-      },
-    ],
-    [
-      'Namespace',
-      'Namespace provides a scope for Names.',
-      {
-        spec: ref(c('NamespaceSpec'), 'Spec defines the behavior of the Namespace.'),
-        status: ref(c('NamespaceStatus'), 'Status describes the current status of a Namespace.'),
-      },
-    ],
+  ...coreKinds([
     [
       'Service',
       'Service is a named abstraction of software service consisting of a local port that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.',
@@ -125,7 +106,9 @@ export const CORE_OTHER_DEFS: Defs = {
       {
         data: mapOf({ type: 'string', format: 'byte' }, 'Secret data, base64 encoded.'),
         immutable: bool('If set to true, the data cannot be updated.'),
-        stringData: strMap('Write-only convenience field: non-binary secret data in string form, merged into data.'),
+        stringData: strMap(
+          'Write-only convenience field: non-binary secret data in string form, merged into data.',
+        ),
         type: str('Used to facilitate programmatic handling of secret data.'),
       },
     ],
@@ -133,9 +116,20 @@ export const CORE_OTHER_DEFS: Defs = {
       'ServiceAccount',
       'ServiceAccount binds together a name, a principal that can be authenticated and authorized, and a set of secrets.',
       {
-        automountServiceAccountToken: bool('Whether pods running as this service account should have an API token automatically mounted.'),
-        imagePullSecrets: atomic(arr(ref(c('LocalObjectReference')), 'Secrets used to pull images for pods of this service account.')),
-        secrets: keyedList(ref(c('ObjectReference')), ['name'], 'Secrets in the same namespace that pods running as this service account may use.'),
+        automountServiceAccountToken: bool(
+          'Whether pods running as this service account should have an API token automatically mounted.',
+        ),
+        imagePullSecrets: atomic(
+          arr(
+            ref(c('LocalObjectReference')),
+            'Secrets used to pull images for pods of this service account.',
+          ),
+        ),
+        secrets: keyedList(
+          ref(c('ObjectReference')),
+          ['name'],
+          'Secrets in the same namespace that pods running as this service account may use.',
+        ),
       },
     ],
     [
@@ -149,7 +143,9 @@ export const CORE_OTHER_DEFS: Defs = {
         involvedObject: ref(c('ObjectReference'), 'The object that this event is about.'),
         lastTimestamp: time('The time at which the most recent occurrence of this event was recorded.'),
         message: str('A human-readable description of the status of this operation.'),
-        reason: str("Short, machine understandable string that gives the reason for the transition into the object's current status."),
+        reason: str(
+          "Short, machine understandable string that gives the reason for the transition into the object's current status.",
+        ),
         related: ref(c('ObjectReference'), 'Optional secondary object for more complex actions.'),
         reportingComponent: str('Name of the controller that emitted this Event.'),
         reportingInstance: str('ID of the controller instance.'),
@@ -162,97 +158,25 @@ export const CORE_OTHER_DEFS: Defs = {
       'PersistentVolumeClaim',
       "PersistentVolumeClaim is a user's request for and claim to a persistent volume.",
       {
-        spec: ref(c('PersistentVolumeClaimSpec'), 'Desired characteristics of a volume requested by a pod author.'),
-        status: ref(c('PersistentVolumeClaimStatus'), 'Current information/status of a persistent volume claim. Read-only.'),
+        spec: ref(
+          c('PersistentVolumeClaimSpec'),
+          'Desired characteristics of a volume requested by a pod author.',
+        ),
+        status: ref(
+          c('PersistentVolumeClaimStatus'),
+          'Current information/status of a persistent volume claim. Read-only.',
+        ),
       },
     ],
   ]),
-  [c('NodeSpec')]: obj(
-    {
-      configSource: loose('Deprecated.'),
-      externalID: str('Deprecated.'),
-      podCIDR: str('Pod IP range assigned to the node.'),
-      podCIDRs: patchMeta(strSet('IP ranges assigned to the node for usage by Pods on that node.'), 'merge'),
-      providerID: str('ID of the node assigned by the cloud provider.'),
-      taints: atomic(arr(ref(c('Taint')), "If specified, the node's taints.")),
-      unschedulable: bool('Unschedulable controls node schedulability of new pods.'),
-    },
-    { d: 'NodeSpec describes the attributes that a node is created with.' },
-  ),
-  [c('Taint')]: obj(
-    {
-      effect: str('NoSchedule, PreferNoSchedule or NoExecute.'),
-      key: str('The taint key to be applied to a node.'),
-      timeAdded: time('Time at which the taint was added (NoExecute only).'),
-      value: str('The taint value corresponding to the taint key.'),
-    },
-    { d: 'The node this Taint is attached to has the "effect" on any pod that does not tolerate the Taint.', required: ['key', 'effect'] },
-  ),
-  [c('NodeStatus')]: obj(
-    {
-      addresses: keyedList(ref(c('NodeAddress')), ['type'], 'List of addresses reachable to the node.'),
-      allocatable: quantityMap('Resources of a node that are available for scheduling.'),
-      capacity: quantityMap('Total resources of the node.'),
-      conditions: conditions(c('NodeCondition'), 'Conditions is an array of current observed node conditions.'),
-      config: loose('Status of the config assigned to the node.'),
-      daemonEndpoints: loose('Endpoints of daemons running on the Node.'),
-      features: loose('Features supported by the node.'),
-      images: atomic(arr(ref(c('ContainerImage')), 'List of container images on this node.')),
-      nodeInfo: ref(c('NodeSystemInfo'), 'Set of ids/uuids to uniquely identify the node.'),
-      phase: str('Deprecated: NodePhase is the recently observed lifecycle phase of the node.'),
-      runtimeHandlers: atomic(arr(loose(), 'The available runtime handlers.')),
-      volumesAttached: atomic(arr(loose(), 'List of volumes that are attached to the node.')),
-      volumesInUse: atomic(strArr('List of attachable volumes in use (mounted) by the node.')),
-    },
-    { d: 'NodeStatus is information about the current status of a node.' },
-  ),
-  [c('NodeAddress')]: obj(
-    { address: str('The node address.'), type: str('Hostname, ExternalIP or InternalIP.') },
-    { d: "NodeAddress contains information for the node's address.", required: ['type', 'address'] },
-  ),
-  [c('NodeCondition')]: condition('NodeCondition contains condition information for a node.', {
-    lastHeartbeatTime: time('Last time we got an update on a given condition.'),
-  }),
-  [c('ContainerImage')]: obj(
-    { names: atomic(strArr('Names by which this image is known.')), sizeBytes: int64('The size of the image in bytes.') },
-    { d: 'Describe a container image.' },
-  ),
-  [c('NodeSystemInfo')]: obj(
-    {
-      architecture: str('The Architecture reported by the node.'),
-      bootID: str('Boot ID reported by the node.'),
-      containerRuntimeVersion: str('ContainerRuntime Version reported by the node.'),
-      kernelVersion: str("Kernel Version reported by the node from 'uname -r'."),
-      kubeProxyVersion: str('Deprecated: KubeProxy Version reported by the node.'),
-      kubeletVersion: str('Kubelet Version reported by the node.'),
-      machineID: str('MachineID reported by the node.'),
-      operatingSystem: str('The Operating System reported by the node.'),
-      osImage: str('OS Image reported by the node from /etc/os-release.'),
-      systemUUID: str('SystemUUID reported by the node.'),
-    },
-    {
-      d: 'NodeSystemInfo is a set of ids/uuids to uniquely identify the node.',
-      required: ['machineID', 'systemUUID', 'bootID', 'kernelVersion', 'osImage', 'containerRuntimeVersion', 'kubeletVersion', 'kubeProxyVersion', 'operatingSystem', 'architecture'],
-    },
-  ),
-  [c('NamespaceSpec')]: obj(
-    { finalizers: atomic(strArr('Finalizers is an opaque list of values that must be empty to permanently remove object from storage.')) },
-    { d: 'NamespaceSpec describes the attributes on a Namespace.' },
-  ),
-  [c('NamespaceStatus')]: obj(
-    {
-      conditions: conditions(c('NamespaceCondition'), "Represents the latest available observations of a namespace's current state."),
-      phase: str('Active or Terminating.'),
-    },
-    { d: 'NamespaceStatus is information about the current status of a Namespace.' },
-  ),
-  [c('NamespaceCondition')]: condition('NamespaceCondition contains details about state of namespace.'),
   [c('ServiceSpec')]: serviceSpec,
   [c('ServicePort')]: obj(
     {
       appProtocol: str('The application protocol for this port.'),
       name: str('The name of this port within the service.'),
-      nodePort: int32('The port on each node on which this service is exposed when type is NodePort or LoadBalancer.'),
+      nodePort: int32(
+        'The port on each node on which this service is exposed when type is NodePort or LoadBalancer.',
+      ),
       port: int32('The port that will be exposed by this service.'),
       protocol: str('TCP, UDP or SCTP. Default is TCP.'),
       targetPort: intOrString('Number or name of the port to access on the pods targeted by the service.'),
@@ -289,17 +213,32 @@ export const CORE_OTHER_DEFS: Defs = {
       resourceVersion: str('Specific resourceVersion to which this reference is made, if any.'),
       uid: str('UID of the referent.'),
     },
-    { d: 'ObjectReference contains enough information to let you inspect or modify the referred object.', atomic: true },
+    {
+      d: 'ObjectReference contains enough information to let you inspect or modify the referred object.',
+      atomic: true,
+    },
   ),
-  [c('EventSource')]: obj({ component: str('Component from which the event is generated.'), host: str('Node name on which the event is generated.') }, { d: 'EventSource contains information for an event.' }),
+  [c('EventSource')]: obj(
+    {
+      component: str('Component from which the event is generated.'),
+      host: str('Node name on which the event is generated.'),
+    },
+    { d: 'EventSource contains information for an event.' },
+  ),
   [c('EventSeries')]: obj(
-    { count: int32('Number of occurrences in this series up to the last heartbeat time.'), lastObservedTime: ref(`${META}MicroTime`, 'Time of the last occurrence observed.') },
+    {
+      count: int32('Number of occurrences in this series up to the last heartbeat time.'),
+      lastObservedTime: ref(`${META}MicroTime`, 'Time of the last occurrence observed.'),
+    },
     { d: 'EventSeries contain information on series of events.' },
   ),
   [c('PersistentVolumeClaimSpec')]: obj(
     {
       accessModes: atomic(strArr('The desired access modes the volume should have.')),
-      dataSource: ref(c('TypedLocalObjectReference'), 'An existing VolumeSnapshot or PVC to populate the volume from.'),
+      dataSource: ref(
+        c('TypedLocalObjectReference'),
+        'An existing VolumeSnapshot or PVC to populate the volume from.',
+      ),
       dataSourceRef: loose('The object from which to populate the volume with data.'),
       resources: ref(c('VolumeResourceRequirements'), 'The minimum resources the volume should have.'),
       selector: ref(`${META}LabelSelector`, 'A label query over volumes to consider for binding.'),
@@ -311,26 +250,43 @@ export const CORE_OTHER_DEFS: Defs = {
     { d: 'PersistentVolumeClaimSpec describes the common attributes of storage devices.' },
   ),
   [c('VolumeResourceRequirements')]: obj(
-    { limits: quantityMap('Maximum amount of compute resources allowed.'), requests: quantityMap('Minimum amount of compute resources required.') },
+    {
+      limits: quantityMap('Maximum amount of compute resources allowed.'),
+      requests: quantityMap('Minimum amount of compute resources required.'),
+    },
     { d: 'VolumeResourceRequirements describes the storage resource requirements for a volume.' },
   ),
   [c('TypedLocalObjectReference')]: obj(
-    { apiGroup: str('Group of the resource being referenced.'), kind: str('Kind of resource being referenced.'), name: str('Name of resource being referenced.') },
-    { d: 'TypedLocalObjectReference contains enough information to let you locate the typed referenced object inside the same namespace.', required: ['kind', 'name'], atomic: true },
+    {
+      apiGroup: str('Group of the resource being referenced.'),
+      kind: str('Kind of resource being referenced.'),
+      name: str('Name of resource being referenced.'),
+    },
+    {
+      d: 'TypedLocalObjectReference contains enough information to let you locate the typed referenced object inside the same namespace.',
+      required: ['kind', 'name'],
+      atomic: true,
+    },
   ),
   [c('PersistentVolumeClaimStatus')]: obj(
     {
       accessModes: atomic(strArr('The actual access modes the volume backing the PVC has.')),
       allocatedResources: quantityMap('Resources allocated to the claim.'),
       capacity: quantityMap('The actual resources of the underlying volume.'),
-      conditions: conditions(c('PersistentVolumeClaimCondition'), 'The current Condition of persistent volume claim.'),
+      conditions: conditions(
+        c('PersistentVolumeClaimCondition'),
+        'The current Condition of persistent volume claim.',
+      ),
       phase: str('Pending, Bound or Lost.'),
     },
     { d: 'PersistentVolumeClaimStatus is the current status of a persistent volume claim.' },
   ),
-  [c('PersistentVolumeClaimCondition')]: condition('PersistentVolumeClaimCondition contains details about state of pvc.', {
-    lastProbeTime: time('Last time we probed the condition.'),
-  }),
+  [c('PersistentVolumeClaimCondition')]: simpleCondition(
+    'PersistentVolumeClaimCondition contains details about state of pvc.',
+    {
+      lastProbeTime: time('Last time we probed the condition.'),
+    },
+  ),
   [c('Binding')]: kindDef(
     '',
     'v1',

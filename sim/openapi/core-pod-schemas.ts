@@ -1,6 +1,6 @@
 /**
- * core/v1 Pod, PodSpec, PodStatus, PodTemplateSpec, volumes and the scheduling types
- * (affinity, tolerations, topology spread).
+ * core/v1 Pod, PodSpec, PodStatus and PodTemplateSpec; containers, volumes and scheduling
+ * types live in their own files.
  */
 import {
   CORE,
@@ -28,79 +28,6 @@ import {
 const c = (name: string): string => `${CORE}${name}`;
 const atomic = (s: Schema): Schema => ({ ...s, 'x-kubernetes-list-type': 'atomic' });
 
-/** Volume sources typed loosely: their inner fields are rarely edited by hand. */
-const LOOSE_VOLUME_SOURCES = [
-  'awsElasticBlockStore',
-  'azureDisk',
-  'azureFile',
-  'cephfs',
-  'cinder',
-  'csi',
-  'downwardAPI',
-  'ephemeral',
-  'fc',
-  'flexVolume',
-  'flocker',
-  'gcePersistentDisk',
-  'gitRepo',
-  'glusterfs',
-  'image',
-  'iscsi',
-  'nfs',
-  'photonPersistentDisk',
-  'portworxVolume',
-  'projected',
-  'quobyte',
-  'rbd',
-  'scaleIO',
-  'storageos',
-  'vsphereVolume',
-];
-
-function volumeProps(): Record<string, Schema> {
-  const props: Record<string, Schema> = {
-    configMap: ref(c('ConfigMapVolumeSource'), 'configMap represents a configMap that should populate this volume.'),
-    emptyDir: ref(c('EmptyDirVolumeSource'), "emptyDir represents a temporary directory that shares a pod's lifetime."),
-    hostPath: ref(c('HostPathVolumeSource'), 'hostPath represents a pre-existing file or directory on the host machine.'),
-    name: str("name of the volume. Must be a DNS_LABEL and unique within the pod."),
-    persistentVolumeClaim: ref(c('PersistentVolumeClaimVolumeSource'), 'A reference to a PersistentVolumeClaim in the same namespace.'),
-    secret: ref(c('SecretVolumeSource'), 'secret represents a secret that should populate this volume.'),
-  };
-  for (const s of LOOSE_VOLUME_SOURCES) props[s] = loose(`${s} volume source.`);
-  return props;
-}
-
-const items = (): Schema => atomic(arr(ref(c('KeyToPath')), 'Keys to project into the volume, with their paths.'));
-
-const nodeSelectorTerm = obj(
-  {
-    matchExpressions: atomic(arr(ref(c('NodeSelectorRequirement')), "A list of node selector requirements by node's labels.")),
-    matchFields: atomic(arr(ref(c('NodeSelectorRequirement')), "A list of node selector requirements by node's fields.")),
-  },
-  { d: 'A null or empty node selector term matches no objects. The requirements of them are ANDed.', atomic: true },
-);
-
-const podAffinityTerm = obj(
-  {
-    labelSelector: ref(`${META}LabelSelector`, 'A label query over a set of resources, in this case pods.'),
-    matchLabelKeys: atomic(strArr('Pod label keys to select the pods over which spreading will be calculated.')),
-    mismatchLabelKeys: atomic(strArr('Pod label keys whose values must differ from the incoming pod.')),
-    namespaceSelector: ref(`${META}LabelSelector`, 'A label query over the set of namespaces that the term applies to.'),
-    namespaces: atomic(strArr('Namespace names that the term applies to.')),
-    topologyKey: str('Co-located means running on a node whose value of the label with this key matches.'),
-  },
-  { d: 'Defines a set of pods that this pod should be co-located (affinity) or not co-located (anti-affinity) with.', required: ['topologyKey'] },
-);
-
-const podAffinity = (what: string): Schema =>
-  obj(
-    {
-      preferredDuringSchedulingIgnoredDuringExecution: atomic(arr(ref(c('WeightedPodAffinityTerm')), `Preferred ${what} terms.`)),
-      requiredDuringSchedulingIgnoredDuringExecution: atomic(arr(ref(c('PodAffinityTerm')), `Required ${what} terms.`)),
-    },
-    { d: `Pod ${what} scheduling rules.` },
-  );
-
 /** Pod-level core/v1 definitions. */
 export const POD_DEFS: Defs = {
   [c('Pod')]: kindDef('', 'v1', 'Pod', 'Pod is a collection of containers that can run on a host.', {
@@ -117,41 +44,89 @@ export const POD_DEFS: Defs = {
   ),
   [c('PodSpec')]: obj(
     {
-      activeDeadlineSeconds: int64('Seconds the pod may be active before the system actively tries to mark it failed.'),
+      activeDeadlineSeconds: int64(
+        'Seconds the pod may be active before the system actively tries to mark it failed.',
+      ),
       affinity: ref(c('Affinity'), "If specified, the pod's scheduling constraints."),
       automountServiceAccountToken: bool('Whether a service account token should be automatically mounted.'),
-      containers: keyedList(ref(c('Container')), ['name'], 'List of containers belonging to the pod. There must be at least one.'),
-      dnsConfig: loose('DNS parameters of a pod.'),
-      dnsPolicy: str("DNS policy for the pod: ClusterFirstWithHostNet, ClusterFirst, Default or None."),
-      enableServiceLinks: bool("Whether information about services should be injected into pod's environment variables."),
-      ephemeralContainers: keyedList(ref(c('EphemeralContainer')), ['name'], 'Ephemeral containers run in this pod for debugging.'),
-      hostAliases: keyedList(ref(c('HostAlias')), ['ip'], "Hosts and IPs injected into the pod's hosts file."),
+      containers: keyedList(
+        ref(c('Container')),
+        ['name'],
+        'List of containers belonging to the pod. There must be at least one.',
+      ),
+      dnsConfig: obj(
+        {
+          nameservers: atomic(strArr('DNS name server IP addresses.')),
+          options: atomic(arr(obj({ name: str('Required.'), value: str() }), 'DNS resolver options.')),
+          searches: atomic(strArr('DNS search domains for host-name lookup.')),
+        },
+        { d: 'DNS parameters of a pod.' },
+      ),
+      dnsPolicy: str('DNS policy for the pod: ClusterFirstWithHostNet, ClusterFirst, Default or None.'),
+      enableServiceLinks: bool(
+        "Whether information about services should be injected into pod's environment variables.",
+      ),
+      ephemeralContainers: keyedList(
+        ref(c('EphemeralContainer')),
+        ['name'],
+        'Ephemeral containers run in this pod for debugging.',
+      ),
+      hostAliases: keyedList(
+        ref(c('HostAlias')),
+        ['ip'],
+        "Hosts and IPs injected into the pod's hosts file.",
+      ),
       hostIPC: bool("Use the host's ipc namespace."),
       hostNetwork: bool('Host networking requested for this pod.'),
       hostPID: bool("Use the host's pid namespace."),
       hostUsers: bool("Use the host's user namespace."),
-      hostname: str("Specifies the hostname of the Pod."),
-      imagePullSecrets: keyedList(ref(c('LocalObjectReference')), ['name'], 'Secrets in the same namespace to use for pulling images.'),
-      initContainers: keyedList(ref(c('Container')), ['name'], 'Initialization containers, run in order before the app containers.'),
+      hostname: str('Specifies the hostname of the Pod.'),
+      imagePullSecrets: keyedList(
+        ref(c('LocalObjectReference')),
+        ['name'],
+        'Secrets in the same namespace to use for pulling images.',
+      ),
+      initContainers: keyedList(
+        ref(c('Container')),
+        ['name'],
+        'Initialization containers, run in order before the app containers.',
+      ),
       nodeName: str('Request to schedule this pod onto a specific node.'),
-      nodeSelector: { ...strMap("Selector which must match a node's labels for the pod to be scheduled on that node."), 'x-kubernetes-map-type': 'atomic' },
+      nodeSelector: {
+        ...strMap("Selector which must match a node's labels for the pod to be scheduled on that node."),
+        'x-kubernetes-map-type': 'atomic',
+      },
       os: loose('The OS of the containers in the pod.'),
       overhead: quantityMap('Resource overhead associated with running a pod for a given RuntimeClass.'),
       preemptionPolicy: str('Policy for preempting pods with lower priority: Never or PreemptLowerPriority.'),
       priority: int32('The priority value.'),
       priorityClassName: str("Indicates the pod's priority."),
       readinessGates: atomic(arr(ref(c('PodReadinessGate')), 'Conditions evaluated for pod readiness.')),
-      resourceClaims: keyedList(ref(c('PodResourceClaim')), ['name'], 'Resource claims the pod uses.', 'merge,retainKeys'),
+      resourceClaims: keyedList(
+        ref(c('PodResourceClaim')),
+        ['name'],
+        'Resource claims the pod uses.',
+        'merge,retainKeys',
+      ),
       restartPolicy: str('Restart policy for all containers within the pod: Always, OnFailure or Never.'),
       runtimeClassName: str('RuntimeClass used to run this pod.'),
       schedulerName: str('The pod will be dispatched by this scheduler.'),
-      schedulingGates: keyedList(ref(c('PodSchedulingGate')), ['name'], 'Gates that block scheduling while present.'),
-      securityContext: ref(c('PodSecurityContext'), 'Pod-level security attributes and common container settings.'),
+      schedulingGates: keyedList(
+        ref(c('PodSchedulingGate')),
+        ['name'],
+        'Gates that block scheduling while present.',
+      ),
+      securityContext: ref(
+        c('PodSecurityContext'),
+        'Pod-level security attributes and common container settings.',
+      ),
       serviceAccount: str('Deprecated alias for serviceAccountName.'),
       serviceAccountName: str('Name of the ServiceAccount to use to run this pod.'),
       setHostnameAsFQDN: bool("The pod's hostname is configured as the pod's FQDN."),
       shareProcessNamespace: bool('Share a single process namespace between all of the containers in a pod.'),
-      subdomain: str('The pod hostname will be "<hostname>.<subdomain>.<pod namespace>.svc.<cluster domain>".'),
+      subdomain: str(
+        'The pod hostname will be "<hostname>.<subdomain>.<pod namespace>.svc.<cluster domain>".',
+      ),
       terminationGracePeriodSeconds: int64('Duration in seconds the pod needs to terminate gracefully.'),
       tolerations: atomic(arr(ref(c('Toleration')), "If specified, the pod's tolerations.")),
       topologySpreadConstraints: keyedList(
@@ -159,15 +134,24 @@ export const POD_DEFS: Defs = {
         ['topologyKey', 'whenUnsatisfiable'],
         'How a group of pods ought to spread across topology domains.',
       ),
-      volumes: keyedList(ref(c('Volume')), ['name'], 'List of volumes that can be mounted by containers belonging to the pod.', 'merge,retainKeys'),
+      volumes: keyedList(
+        ref(c('Volume')),
+        ['name'],
+        'List of volumes that can be mounted by containers belonging to the pod.',
+        'merge,retainKeys',
+      ),
     },
     { d: 'PodSpec is a description of a pod.', required: ['containers'] },
   ),
   [c('PodStatus')]: obj(
     {
       conditions: conditions(c('PodCondition'), 'Current service state of pod.'),
-      containerStatuses: atomic(arr(ref(c('ContainerStatus')), 'Statuses of the containers, one per container in the manifest.')),
-      ephemeralContainerStatuses: atomic(arr(ref(c('ContainerStatus')), 'Statuses of the ephemeral containers.')),
+      containerStatuses: atomic(
+        arr(ref(c('ContainerStatus')), 'Statuses of the containers, one per container in the manifest.'),
+      ),
+      ephemeralContainerStatuses: atomic(
+        arr(ref(c('ContainerStatus')), 'Statuses of the ephemeral containers.'),
+      ),
       hostIP: str('IP address of the host to which the pod is assigned.'),
       hostIPs: keyedList(ref(c('HostIP')), ['ip'], 'IP addresses allocated to the host.'),
       initContainerStatuses: atomic(arr(ref(c('ContainerStatus')), 'Statuses of the init containers.')),
@@ -179,6 +163,18 @@ export const POD_DEFS: Defs = {
       qosClass: str('Quality of Service class: Guaranteed, Burstable or BestEffort.'),
       reason: str('Brief CamelCase message indicating why the pod is in this state.'),
       resize: str('Status of a pod resource resize.'),
+      resourceClaimStatuses: keyedList(
+        obj(
+          {
+            name: str('Name of the claim in pod.spec.resourceClaims.'),
+            resourceClaimName: str('Name of the generated ResourceClaim.'),
+          },
+          { required: ['name'] },
+        ),
+        ['name'],
+        'Status of resource claims.',
+        'merge,retainKeys',
+      ),
       startTime: time('Time when the object was acknowledged by the Kubelet.'),
     },
     { d: 'PodStatus represents information about the status of a pod.' },
@@ -192,20 +188,44 @@ export const POD_DEFS: Defs = {
       status: str('True, False or Unknown.'),
       type: str('Type is the type of the condition, e.g. Ready.'),
     },
-    { d: 'PodCondition contains details for the current condition of this pod.', required: ['type', 'status'] },
+    {
+      d: 'PodCondition contains details for the current condition of this pod.',
+      required: ['type', 'status'],
+    },
   ),
-  [c('PodIP')]: obj({ ip: str('IP address assigned to the pod.') }, { d: 'PodIP represents a single IP address allocated to the pod.', required: ['ip'] }),
-  [c('HostIP')]: obj({ ip: str('IP address assigned to the host.') }, { d: 'HostIP represents a single IP address allocated to the host.', required: ['ip'] }),
+  [c('PodIP')]: obj(
+    { ip: str('IP address assigned to the pod.') },
+    { d: 'PodIP represents a single IP address allocated to the pod.', required: ['ip'] },
+  ),
+  [c('HostIP')]: obj(
+    { ip: str('IP address assigned to the host.') },
+    { d: 'HostIP represents a single IP address allocated to the host.', required: ['ip'] },
+  ),
   [c('HostAlias')]: obj(
-    { hostnames: atomic(strArr('Hostnames for the above IP address.')), ip: str('IP address of the host file entry.') },
-    { d: "HostAlias holds the mapping between IP and hostnames that will be injected as an entry in the pod's hosts file.", required: ['ip'] },
+    {
+      hostnames: atomic(strArr('Hostnames for the above IP address.')),
+      ip: str('IP address of the host file entry.'),
+    },
+    {
+      d: "HostAlias holds the mapping between IP and hostnames that will be injected as an entry in the pod's hosts file.",
+      required: ['ip'],
+    },
   ),
   [c('LocalObjectReference')]: obj(
     { name: str('Name of the referent.') },
-    { d: 'LocalObjectReference contains enough information to let you locate the referenced object inside the same namespace.', atomic: true },
+    {
+      d: 'LocalObjectReference contains enough information to let you locate the referenced object inside the same namespace.',
+      atomic: true,
+    },
   ),
-  [c('PodReadinessGate')]: obj({ conditionType: str("Refers to a condition in the pod's condition list.") }, { d: 'PodReadinessGate contains the reference to a pod condition.', required: ['conditionType'] }),
-  [c('PodSchedulingGate')]: obj({ name: str('Name of the scheduling gate.') }, { d: 'PodSchedulingGate is associated to a Pod to guard its scheduling.', required: ['name'] }),
+  [c('PodReadinessGate')]: obj(
+    { conditionType: str("Refers to a condition in the pod's condition list.") },
+    { d: 'PodReadinessGate contains the reference to a pod condition.', required: ['conditionType'] },
+  ),
+  [c('PodSchedulingGate')]: obj(
+    { name: str('Name of the scheduling gate.') },
+    { d: 'PodSchedulingGate is associated to a Pod to guard its scheduling.', required: ['name'] },
+  ),
   [c('PodResourceClaim')]: obj(
     {
       name: str('Uniquely identifies this resource claim inside the pod.'),
@@ -218,107 +238,25 @@ export const POD_DEFS: Defs = {
     {
       appArmorProfile: loose('AppArmor options to use by the containers in this pod.'),
       fsGroup: int64('A special supplemental group that applies to all containers in a pod.'),
-      fsGroupChangePolicy: str('Behavior of changing ownership and permission of the volume: OnRootMismatch or Always.'),
+      fsGroupChangePolicy: str(
+        'Behavior of changing ownership and permission of the volume: OnRootMismatch or Always.',
+      ),
       runAsGroup: int64('GID to run the entrypoint of the container process.'),
       runAsNonRoot: bool('The container must run as a non-root user.'),
       runAsUser: int64('UID to run the entrypoint of the container process.'),
       seLinuxOptions: loose('SELinux context to be applied to all containers.'),
       seccompProfile: loose('Seccomp options to use by the containers in this pod.'),
-      supplementalGroups: atomic({ type: 'array', items: { type: 'integer', format: 'int64' }, description: 'Groups added to the first process run in each container.' }),
-      supplementalGroupsPolicy: str('How supplemental groups of the first container processes are calculated.'),
+      supplementalGroups: atomic({
+        type: 'array',
+        items: { type: 'integer', format: 'int64' },
+        description: 'Groups added to the first process run in each container.',
+      }),
+      supplementalGroupsPolicy: str(
+        'How supplemental groups of the first container processes are calculated.',
+      ),
       sysctls: atomic(arr(loose(), 'Namespaced sysctls used for the pod.')),
       windowsOptions: loose('Windows specific settings.'),
     },
     { d: 'PodSecurityContext holds pod-level security attributes and common container settings.' },
-  ),
-  [c('Affinity')]: obj(
-    {
-      nodeAffinity: ref(c('NodeAffinity'), 'Describes node affinity scheduling rules for the pod.'),
-      podAffinity: ref(c('PodAffinity'), 'Describes pod affinity scheduling rules.'),
-      podAntiAffinity: ref(c('PodAntiAffinity'), 'Describes pod anti-affinity scheduling rules.'),
-    },
-    { d: 'Affinity is a group of affinity scheduling rules.' },
-  ),
-  [c('NodeAffinity')]: obj(
-    {
-      preferredDuringSchedulingIgnoredDuringExecution: atomic(arr(ref(c('PreferredSchedulingTerm')), 'Preferred node affinity terms.')),
-      requiredDuringSchedulingIgnoredDuringExecution: ref(c('NodeSelector'), 'Required node affinity.'),
-    },
-    { d: 'Node affinity is a group of node affinity scheduling rules.' },
-  ),
-  [c('NodeSelector')]: obj(
-    { nodeSelectorTerms: atomic(arr(ref(c('NodeSelectorTerm')), 'Required. A list of node selector terms. The terms are ORed.')) },
-    { d: 'A node selector represents the union of the results of one or more label queries over a set of nodes.', required: ['nodeSelectorTerms'], atomic: true },
-  ),
-  [c('NodeSelectorTerm')]: nodeSelectorTerm,
-  [c('NodeSelectorRequirement')]: obj(
-    {
-      key: str('The label key that the selector applies to.'),
-      operator: str('In, NotIn, Exists, DoesNotExist, Gt or Lt.'),
-      values: atomic(strArr('An array of string values.')),
-    },
-    { d: 'A node selector requirement is a selector that contains values, a key, and an operator.', required: ['key', 'operator'] },
-  ),
-  [c('PreferredSchedulingTerm')]: obj(
-    { preference: ref(c('NodeSelectorTerm'), 'A node selector term, associated with the corresponding weight.'), weight: int32('Weight in the range 1-100.') },
-    { d: 'An empty preferred scheduling term matches all objects with implicit weight 0.', required: ['weight', 'preference'] },
-  ),
-  [c('PodAffinity')]: podAffinity('affinity'),
-  [c('PodAntiAffinity')]: podAffinity('anti-affinity'),
-  [c('PodAffinityTerm')]: podAffinityTerm,
-  [c('WeightedPodAffinityTerm')]: obj(
-    { podAffinityTerm: ref(c('PodAffinityTerm'), 'A pod affinity term, associated with the corresponding weight.'), weight: int32('Weight in the range 1-100.') },
-    { d: 'The weights of all of the matched WeightedPodAffinityTerm fields are added per-node.', required: ['weight', 'podAffinityTerm'] },
-  ),
-  [c('Toleration')]: obj(
-    {
-      effect: str('Taint effect to match: NoSchedule, PreferNoSchedule or NoExecute; empty matches all.'),
-      key: str('Taint key that the toleration applies to; empty matches all.'),
-      operator: str('Exists or Equal. Defaults to Equal.'),
-      tolerationSeconds: int64('How long the pod tolerates a NoExecute taint before eviction.'),
-      value: str('Taint value the toleration matches to.'),
-    },
-    { d: 'The pod this Toleration is attached to tolerates any taint that matches the triple <key,value,effect>.' },
-  ),
-  [c('TopologySpreadConstraint')]: obj(
-    {
-      labelSelector: ref(`${META}LabelSelector`, 'Used to find matching pods.'),
-      matchLabelKeys: atomic(strArr('Pod label keys to select the pods over which spreading will be calculated.')),
-      maxSkew: int32('Degree to which pods may be unevenly distributed.'),
-      minDomains: int32('Minimum number of eligible domains.'),
-      nodeAffinityPolicy: str('Honor or Ignore.'),
-      nodeTaintsPolicy: str('Honor or Ignore.'),
-      topologyKey: str('The key of node labels.'),
-      whenUnsatisfiable: str('DoNotSchedule or ScheduleAnyway.'),
-    },
-    { d: 'TopologySpreadConstraint specifies how to spread matching pods among the given topology.', required: ['maxSkew', 'topologyKey', 'whenUnsatisfiable'] },
-  ),
-  [c('Volume')]: obj(volumeProps(), { d: 'Volume represents a named volume in a pod that may be accessed by any container in the pod.', required: ['name'] }),
-  [c('KeyToPath')]: obj(
-    { key: str('The key to project.'), mode: int32('Mode bits used to set permissions on this file.'), path: str('Relative path of the file to map the key to.') },
-    { d: 'Maps a string key to a path within a volume.', required: ['key', 'path'] },
-  ),
-  [c('ConfigMapVolumeSource')]: obj(
-    { defaultMode: int32('Mode bits used to set permissions on created files.'), items: items(), name: str('Name of the referent.'), optional: bool('Whether the ConfigMap or its keys must be defined.') },
-    { d: 'Adapts a ConfigMap into a volume.' },
-  ),
-  [c('SecretVolumeSource')]: obj(
-    { defaultMode: int32('Mode bits used to set permissions on created files.'), items: items(), optional: bool('Whether the Secret or its keys must be defined.'), secretName: str("Name of the secret in the pod's namespace.") },
-    { d: 'Adapts a Secret into a volume.' },
-  ),
-  [c('EmptyDirVolumeSource')]: obj(
-    {
-      medium: str('What type of storage medium should back this directory: "" or Memory.'),
-      sizeLimit: ref('io.k8s.apimachinery.pkg.api.resource.Quantity', 'Total amount of local storage required for this EmptyDir volume.'),
-    },
-    { d: 'Represents an empty directory for a pod.' },
-  ),
-  [c('HostPathVolumeSource')]: obj(
-    { path: str('Path of the directory on the host.'), type: str('Type for HostPath Volume, e.g. Directory or File.') },
-    { d: 'Represents a host path mapped into a pod.', required: ['path'] },
-  ),
-  [c('PersistentVolumeClaimVolumeSource')]: obj(
-    { claimName: str('Name of a PersistentVolumeClaim in the same namespace as the pod.'), readOnly: bool('Force the ReadOnly setting in VolumeMounts.') },
-    { d: "References the user's PVC in the same namespace.", required: ['claimName'] },
   ),
 };

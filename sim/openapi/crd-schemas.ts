@@ -53,7 +53,10 @@ const jsonSchemaProps = obj(
     example: loose(),
     exclusiveMaximum: bool(),
     exclusiveMinimum: bool(),
-    externalDocs: obj({ description: str(), url: str() }, { d: 'ExternalDocumentation allows referencing an external resource for extended documentation.' }),
+    externalDocs: obj(
+      { description: str(), url: str() },
+      { d: 'ExternalDocumentation allows referencing an external resource for extended documentation.' },
+    ),
     format: str('Format of the value, e.g. int32, date-time, byte.'),
     id: str(),
     items: loose('JSONSchemaPropsOrArray: a schema or an array of schemas.'),
@@ -96,7 +99,10 @@ const names = obj(
     shortNames: atomic(strArr('Short names for the resource.')),
     singular: str('The singular name of the resource.'),
   },
-  { d: 'CustomResourceDefinitionNames indicates the names to serve this CustomResourceDefinition.', required: ['plural', 'kind'] },
+  {
+    d: 'CustomResourceDefinitionNames indicates the names to serve this CustomResourceDefinition.',
+    required: ['plural', 'kind'],
+  },
 );
 
 /** apiextensions.k8s.io/v1 definitions. */
@@ -107,40 +113,74 @@ export const CRD_DEFS: Defs = {
     'CustomResourceDefinition',
     'CustomResourceDefinition represents a resource that should be exposed on the API server.',
     {
-      spec: ref(x('CustomResourceDefinitionSpec'), 'Spec describes how the user wants the resources to appear.'),
-      status: ref(x('CustomResourceDefinitionStatus'), 'Status indicates the actual state of the CustomResourceDefinition.'),
+      spec: ref(
+        x('CustomResourceDefinitionSpec'),
+        'Spec describes how the user wants the resources to appear.',
+      ),
+      status: ref(
+        x('CustomResourceDefinitionStatus'),
+        'Status indicates the actual state of the CustomResourceDefinition.',
+      ),
     },
     ['spec'],
   ),
-  [x('CustomResourceDefinitionList')]: listDef('apiextensions.k8s.io', 'v1', 'CustomResourceDefinitionList', x('CustomResourceDefinition'), 'CustomResourceDefinition'),
+  [x('CustomResourceDefinitionList')]: listDef(
+    'apiextensions.k8s.io',
+    'v1',
+    'CustomResourceDefinitionList',
+    x('CustomResourceDefinition'),
+    'CustomResourceDefinition',
+  ),
   [x('CustomResourceDefinitionSpec')]: obj(
     {
       conversion: ref(x('CustomResourceConversion'), 'Conversion defines conversion settings for the CRD.'),
       group: str('The API group of the defined custom resource.'),
       names: ref(x('CustomResourceDefinitionNames'), 'Resource and kind names for the custom resource.'),
-      preserveUnknownFields: bool('Deprecated: preserve fields not in the schema when persisting to storage.'),
+      preserveUnknownFields: bool(
+        'Deprecated: preserve fields not in the schema when persisting to storage.',
+      ),
       scope: str('Cluster or Namespaced.'),
-      versions: atomic(arr(ref(x('CustomResourceDefinitionVersion')), 'The API versions of the defined custom resource.')),
+      versions: atomic(
+        arr(ref(x('CustomResourceDefinitionVersion')), 'The API versions of the defined custom resource.'),
+      ),
     },
-    { d: 'CustomResourceDefinitionSpec describes how a user wants their resource to appear.', required: ['group', 'names', 'scope', 'versions'] },
+    {
+      d: 'CustomResourceDefinitionSpec describes how a user wants their resource to appear.',
+      required: ['group', 'names', 'scope', 'versions'],
+    },
   ),
   [x('CustomResourceDefinitionNames')]: names,
   [x('CustomResourceDefinitionVersion')]: obj(
     {
-      additionalPrinterColumns: atomic(arr(ref(x('CustomResourceColumnDefinition')), 'Additional columns returned in Table output.')),
+      additionalPrinterColumns: atomic(
+        arr(ref(x('CustomResourceColumnDefinition')), 'Additional columns returned in Table output.'),
+      ),
       deprecated: bool('This version of the custom resource API is deprecated.'),
       deprecationWarning: str('Overrides the default warning returned to API clients.'),
       name: str('The version name, e.g. v1, v2beta1.'),
-      schema: ref(x('CustomResourceValidation'), 'Schema used for validation, pruning, and defaulting of this version.'),
-      selectableFields: atomic(arr(ref(x('SelectableField')), 'Paths to fields that may be used as field selectors.')),
+      schema: ref(
+        x('CustomResourceValidation'),
+        'Schema used for validation, pruning, and defaulting of this version.',
+      ),
+      selectableFields: atomic(
+        arr(ref(x('SelectableField')), 'Paths to fields that may be used as field selectors.'),
+      ),
       served: bool('Whether this version is served via REST APIs.'),
       storage: bool('Whether this version is used when persisting custom resources to storage.'),
-      subresources: ref(x('CustomResourceSubresources'), 'What subresources this version of the defined custom resource has.'),
+      subresources: ref(
+        x('CustomResourceSubresources'),
+        'What subresources this version of the defined custom resource has.',
+      ),
     },
-    { d: 'CustomResourceDefinitionVersion describes a version for CRD.', required: ['name', 'served', 'storage'] },
+    {
+      d: 'CustomResourceDefinitionVersion describes a version for CRD.',
+      required: ['name', 'served', 'storage'],
+    },
   ),
   [x('CustomResourceValidation')]: obj(
-    { openAPIV3Schema: ref(x('JSONSchemaProps'), 'The OpenAPI v3 schema to use for validation and pruning.') },
+    {
+      openAPIV3Schema: ref(x('JSONSchemaProps'), 'The OpenAPI v3 schema to use for validation and pruning.'),
+    },
     { d: 'CustomResourceValidation is a list of validation methods for CustomResources.' },
   ),
   [x('JSONSchemaProps')]: jsonSchemaProps,
@@ -153,7 +193,10 @@ export const CRD_DEFS: Defs = {
       reason: str('Machine-readable validation failure reason.'),
       rule: str('The CEL expression.'),
     },
-    { d: 'ValidationRule describes a validation rule written in the CEL expression language.', required: ['rule'] },
+    {
+      d: 'ValidationRule describes a validation rule written in the CEL expression language.',
+      required: ['rule'],
+    },
   ),
   [x('CustomResourceSubresources')]: obj(
     {
@@ -164,35 +207,61 @@ export const CRD_DEFS: Defs = {
   ),
   [x('CustomResourceSubresourceScale')]: obj(
     {
-      labelSelectorPath: str('JSON path to the label selector in the custom resource, for Scale status.selector.'),
+      labelSelectorPath: str(
+        'JSON path to the label selector in the custom resource, for Scale status.selector.',
+      ),
       specReplicasPath: str('JSON path to the desired replicas in the custom resource.'),
       statusReplicasPath: str('JSON path to the observed replicas in the custom resource.'),
     },
-    { d: 'CustomResourceSubresourceScale defines how to serve the scale subresource.', required: ['specReplicasPath', 'statusReplicasPath'] },
+    {
+      d: 'CustomResourceSubresourceScale defines how to serve the scale subresource.',
+      required: ['specReplicasPath', 'statusReplicasPath'],
+    },
   ),
   [x('CustomResourceColumnDefinition')]: obj(
     {
       description: str('Human-readable description of this column.'),
       format: str('Optional OpenAPI type definition for this column.'),
-      jsonPath: str('Simple JSON path evaluated against each custom resource to produce the value for this column.'),
+      jsonPath: str(
+        'Simple JSON path evaluated against each custom resource to produce the value for this column.',
+      ),
       name: str('Human-readable name for the column.'),
-      priority: { type: 'integer', format: 'int32', description: 'Importance of this column relative to others; 0 is highest.' },
+      priority: {
+        type: 'integer',
+        format: 'int32',
+        description: 'Importance of this column relative to others; 0 is highest.',
+      },
       type: str('OpenAPI type definition for this column.'),
     },
-    { d: 'CustomResourceColumnDefinition specifies a column for server side printing.', required: ['name', 'type', 'jsonPath'] },
+    {
+      d: 'CustomResourceColumnDefinition specifies a column for server side printing.',
+      required: ['name', 'type', 'jsonPath'],
+    },
   ),
-  [x('SelectableField')]: obj({ jsonPath: str('JSON path to a field that may be used with field selectors.') }, { d: 'A field that may be used with field selectors.', required: ['jsonPath'] }),
+  [x('SelectableField')]: obj(
+    { jsonPath: str('JSON path to a field that may be used with field selectors.') },
+    { d: 'A field that may be used with field selectors.', required: ['jsonPath'] },
+  ),
   [x('CustomResourceConversion')]: obj(
     {
       strategy: str('None or Webhook.'),
       webhook: loose('How to call the conversion webhook. Required when strategy is Webhook.'),
     },
-    { d: 'CustomResourceConversion describes how to convert different versions of a CR.', required: ['strategy'] },
+    {
+      d: 'CustomResourceConversion describes how to convert different versions of a CR.',
+      required: ['strategy'],
+    },
   ),
   [x('CustomResourceDefinitionStatus')]: obj(
     {
-      acceptedNames: ref(x('CustomResourceDefinitionNames'), 'The names that are actually being used to serve discovery.'),
-      conditions: conditions(x('CustomResourceDefinitionCondition'), 'Conditions indicate state for particular aspects of a CustomResourceDefinition.'),
+      acceptedNames: ref(
+        x('CustomResourceDefinitionNames'),
+        'The names that are actually being used to serve discovery.',
+      ),
+      conditions: conditions(
+        x('CustomResourceDefinitionCondition'),
+        'Conditions indicate state for particular aspects of a CustomResourceDefinition.',
+      ),
       storedVersions: atomic(strArr('All versions of this custom resource that were ever persisted.')),
     },
     { d: 'CustomResourceDefinitionStatus indicates the state of the CustomResourceDefinition.' },
@@ -205,7 +274,10 @@ export const CRD_DEFS: Defs = {
       status: str('True, False or Unknown.'),
       type: str('Established, NamesAccepted or Terminating.'),
     },
-    { d: 'CustomResourceDefinitionCondition contains details for the current condition of this CRD.', required: ['type', 'status'] },
+    {
+      d: 'CustomResourceDefinitionCondition contains details for the current condition of this CRD.',
+      required: ['type', 'status'],
+    },
   ),
 };
 

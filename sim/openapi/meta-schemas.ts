@@ -1,7 +1,7 @@
 /**
  * apimachinery schemas every group-version document shares: meta/v1 (ObjectMeta, ListMeta,
- * Status, DeleteOptions, WatchEvent, discovery types...), runtime.RawExtension, Quantity,
- * IntOrString, version.Info and autoscaling/v1 Scale.
+ * Status, DeleteOptions, WatchEvent, LabelSelector...), runtime.RawExtension, Quantity and
+ * IntOrString. Discovery kinds and autoscaling/v1 Scale are in discovery-schemas.ts.
  */
 import {
   INT_OR_STRING,
@@ -10,7 +10,6 @@ import {
   TIME,
   arr,
   bool,
-  gvk,
   int32,
   int64,
   keyedList,
@@ -22,28 +21,33 @@ import {
   strMap,
   time,
   typeMetaProps,
+  withGvk,
   type Defs,
-  type Schema,
 } from './schema-dsl.js';
+import { DISCOVERY_DEFS } from './discovery-schemas.js';
 
 const m = (name: string): string => `${META}${name}`;
 
-const withGvk = (s: Schema, group: string, version: string, kind: string): Schema => {
-  s['x-kubernetes-group-version-kind'] = [gvk(group, version, kind)];
-  return s;
-};
-
 const objectMeta = obj(
   {
-    annotations: strMap('Unstructured key value map stored with a resource that may be set by external tools.'),
+    annotations: strMap(
+      'Unstructured key value map stored with a resource that may be set by external tools.',
+    ),
     creationTimestamp: time('Server time when this object was created. Read-only.'),
     deletionGracePeriodSeconds: int64('Seconds allowed for this object to gracefully terminate. Read-only.'),
-    deletionTimestamp: time('Time at which this resource will be deleted, set by the server on graceful deletion. Read-only.'),
+    deletionTimestamp: time(
+      'Time at which this resource will be deleted, set by the server on graceful deletion. Read-only.',
+    ),
     finalizers: patchMeta(
-      { ...strArr('Must be empty before the object is deleted from the registry.'), 'x-kubernetes-list-type': 'set' },
+      {
+        ...strArr('Must be empty before the object is deleted from the registry.'),
+        'x-kubernetes-list-type': 'set',
+      },
       'merge',
     ),
-    generateName: str('Optional prefix used by the server to generate a unique name if name is not provided.'),
+    generateName: str(
+      'Optional prefix used by the server to generate a unique name if name is not provided.',
+    ),
     generation: int64('Sequence number of a specific generation of the desired state. Read-only.'),
     labels: strMap('Map of string keys and values that can be used to organize and categorize objects.'),
     managedFields: arr(ref(m('ManagedFieldsEntry')), 'Which field managers own which fields of this object.'),
@@ -51,7 +55,9 @@ const objectMeta = obj(
     namespace: str('Namespace defines the space within which each name must be unique. Cannot be updated.'),
     ownerReferences: keyedList(ref(m('OwnerReference')), ['uid'], 'List of objects depended by this object.'),
     resourceVersion: str('Opaque value that represents the internal version of this object. Read-only.'),
-    selfLink: str('Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.'),
+    selfLink: str(
+      'Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.',
+    ),
     uid: str('Unique in time and space value for this object. Read-only.'),
   },
   { d: 'ObjectMeta is metadata that all persisted resources must have.' },
@@ -64,42 +70,21 @@ const listMeta = obj(
     resourceVersion: str('Opaque version of the list, usable to start a watch.'),
     selfLink: str('Deprecated and no longer populated.'),
   },
-  { d: 'ListMeta describes metadata that synthetic resources must have, including lists and various status objects.' },
+  {
+    d: 'ListMeta describes metadata that synthetic resources must have, including lists and various status objects.',
+  },
 );
 
 const labelSelectorRequirement = obj(
   {
     key: str('The label key that the selector applies to.'),
     operator: str('Relationship of the key to the values: In, NotIn, Exists and DoesNotExist.'),
-    values: { ...strArr('Values for In and NotIn; must be empty for Exists and DoesNotExist.'), 'x-kubernetes-list-type': 'atomic' },
+    values: {
+      ...strArr('Values for In and NotIn; must be empty for Exists and DoesNotExist.'),
+      'x-kubernetes-list-type': 'atomic',
+    },
   },
   { d: 'A selector requirement: a key, an operator and values.', required: ['key', 'operator'] },
-);
-
-const apiResource = obj(
-  {
-    categories: strArr('Grouped resources this resource belongs to (e.g. all).'),
-    group: str('Preferred group of the resource, when it differs from the containing group.'),
-    kind: str('Kind for the resource.'),
-    name: str('Plural name of the resource.'),
-    namespaced: bool('Whether the resource is namespaced.'),
-    shortNames: strArr('Suggested short names of the resource.'),
-    singularName: str('Singular name of the resource.'),
-    storageVersionHash: str('Hash of the storage version, for detecting storage migrations.'),
-    verbs: strArr('Supported verbs.'),
-    version: str('Preferred version of the resource, when it differs from the containing version.'),
-  },
-  { d: 'APIResource specifies the name of a resource and whether it is namespaced.', required: ['name', 'singularName', 'namespaced', 'kind', 'verbs'] },
-);
-
-const groupVersionForDiscovery = obj(
-  { groupVersion: str('Group/version, e.g. apps/v1.'), version: str('Version, e.g. v1.') },
-  { d: 'GroupVersion of a group, as discovery advertises it.', required: ['groupVersion', 'version'] },
-);
-
-const serverAddress = obj(
-  { clientCIDR: str('The CIDR with which clients can match their IP.'), serverAddress: str('Address the client should use.') },
-  { d: 'Server address to use for clients in a given CIDR.', required: ['clientCIDR', 'serverAddress'] },
 );
 
 const condition = obj(
@@ -111,55 +96,15 @@ const condition = obj(
     status: str('True, False or Unknown.'),
     type: str('Type of the condition in CamelCase.'),
   },
-  { d: 'Condition contains details for one aspect of the current state of an API resource.', required: ['type', 'status', 'lastTransitionTime', 'reason', 'message'] },
+  {
+    d: 'Condition contains details for one aspect of the current state of an API resource.',
+    required: ['type', 'status', 'lastTransitionTime', 'reason', 'message'],
+  },
 );
 
 /** The shared apimachinery and autoscaling definitions (DeleteOptions/WatchEvent get their GVK list per document). */
 export const META_DEFS: Defs = {
-  [m('APIGroup')]: withGvk(
-    obj(
-      {
-        ...typeMetaProps(),
-        name: str('Name of the group.'),
-        preferredVersion: ref(m('GroupVersionForDiscovery'), 'The version preferred by the API server.'),
-        serverAddressByClientCIDRs: arr(ref(m('ServerAddressByClientCIDR')), 'Map of client CIDR to server address.'),
-        versions: arr(ref(m('GroupVersionForDiscovery')), 'Versions supported in this group.'),
-      },
-      { d: 'APIGroup contains the name, the supported versions, and the preferred version of a group.', required: ['name', 'versions'] },
-    ),
-    '',
-    'v1',
-    'APIGroup',
-  ),
-  [m('APIGroupList')]: withGvk(
-    obj({ ...typeMetaProps(), groups: arr(ref(m('APIGroup')), 'List of groups.') }, { d: 'APIGroupList is a list of APIGroup.', required: ['groups'] }),
-    '',
-    'v1',
-    'APIGroupList',
-  ),
-  [m('APIResource')]: apiResource,
-  [m('APIResourceList')]: withGvk(
-    obj(
-      { ...typeMetaProps(), groupVersion: str('Group and version of the resources.'), resources: arr(ref(m('APIResource')), 'Resources in this group/version.') },
-      { d: 'APIResourceList is a list of APIResource for one group/version.', required: ['groupVersion', 'resources'] },
-    ),
-    '',
-    'v1',
-    'APIResourceList',
-  ),
-  [m('APIVersions')]: withGvk(
-    obj(
-      {
-        ...typeMetaProps(),
-        serverAddressByClientCIDRs: arr(ref(m('ServerAddressByClientCIDR')), 'Map of client CIDR to server address.'),
-        versions: strArr('Versions available under /api.'),
-      },
-      { d: 'APIVersions lists the versions available under /api.', required: ['versions', 'serverAddressByClientCIDRs'] },
-    ),
-    '',
-    'v1',
-    'APIVersions',
-  ),
+  ...DISCOVERY_DEFS,
   [m('Condition')]: condition,
   [m('DeleteOptions')]: obj(
     {
@@ -172,11 +117,16 @@ export const META_DEFS: Defs = {
     },
     { d: 'DeleteOptions may be provided when deleting an API object.' },
   ),
-  [m('FieldsV1')]: { type: 'object', description: 'FieldsV1 stores a set of fields in a trie-like JSON structure.' },
-  [m('GroupVersionForDiscovery')]: groupVersionForDiscovery,
+  [m('FieldsV1')]: {
+    type: 'object',
+    description: 'FieldsV1 stores a set of fields in a trie-like JSON structure.',
+  },
   [m('LabelSelector')]: obj(
     {
-      matchExpressions: arr(ref(m('LabelSelectorRequirement')), 'List of label selector requirements, ANDed.'),
+      matchExpressions: arr(
+        ref(m('LabelSelectorRequirement')),
+        'List of label selector requirements, ANDed.',
+      ),
       matchLabels: strMap('Map of {key,value} pairs, each equivalent to an In requirement with one value.'),
     },
     { d: 'A label selector; an empty selector matches all objects, a null one matches none.', atomic: true },
@@ -193,27 +143,41 @@ export const META_DEFS: Defs = {
       subresource: str('Subresource the object was updated through, if any.'),
       time: time('When the fields were last changed.'),
     },
-    { d: 'ManagedFieldsEntry is a workflow-id, a FieldSet and the group version of the resource that the fieldset applies to.' },
+    {
+      d: 'ManagedFieldsEntry is a workflow-id, a FieldSet and the group version of the resource that the fieldset applies to.',
+    },
   ),
-  [`${META}MicroTime`]: { type: 'string', format: 'date-time', description: 'MicroTime is a version of Time with microsecond level precision.' },
+  [`${META}MicroTime`]: {
+    type: 'string',
+    format: 'date-time',
+    description: 'MicroTime is a version of Time with microsecond level precision.',
+  },
   [m('ObjectMeta')]: objectMeta,
   [m('OwnerReference')]: obj(
     {
       apiVersion: str('API version of the referent.'),
-      blockOwnerDeletion: bool('If true, the owner cannot be deleted from storage before this reference is removed.'),
+      blockOwnerDeletion: bool(
+        'If true, the owner cannot be deleted from storage before this reference is removed.',
+      ),
       controller: bool('If true, this reference points to the managing controller.'),
       kind: str('Kind of the referent.'),
       name: str('Name of the referent.'),
       uid: str('UID of the referent.'),
     },
-    { d: 'OwnerReference identifies an owning object in the same namespace.', required: ['apiVersion', 'kind', 'name', 'uid'], atomic: true },
+    {
+      d: 'OwnerReference identifies an owning object in the same namespace.',
+      required: ['apiVersion', 'kind', 'name', 'uid'],
+      atomic: true,
+    },
   ),
-  [m('Patch')]: { type: 'object', description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' },
+  [m('Patch')]: {
+    type: 'object',
+    description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.',
+  },
   [m('Preconditions')]: obj(
     { resourceVersion: str('Target resourceVersion.'), uid: str('Target UID.') },
     { d: 'Preconditions must be fulfilled before an operation (update, delete, etc.) is carried out.' },
   ),
-  [m('ServerAddressByClientCIDR')]: serverAddress,
   [m('Status')]: withGvk(
     obj(
       {
@@ -250,15 +214,26 @@ export const META_DEFS: Defs = {
     },
     { d: 'StatusDetails is a set of additional properties that MAY be set by the server.' },
   ),
-  [TIME]: { type: 'string', format: 'date-time', description: 'Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON (RFC 3339).' },
+  [TIME]: {
+    type: 'string',
+    format: 'date-time',
+    description:
+      'Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON (RFC 3339).',
+  },
   [m('WatchEvent')]: obj(
     {
-      object: ref('io.k8s.apimachinery.pkg.runtime.RawExtension', 'The object: the full object for ADDED/MODIFIED/DELETED/BOOKMARK, a Status for ERROR.'),
+      object: ref(
+        'io.k8s.apimachinery.pkg.runtime.RawExtension',
+        'The object: the full object for ADDED/MODIFIED/DELETED/BOOKMARK, a Status for ERROR.',
+      ),
       type: str('ADDED, MODIFIED, DELETED, BOOKMARK or ERROR.'),
     },
     { d: 'Event represents a single event to a watched resource.', required: ['type', 'object'] },
   ),
-  'io.k8s.apimachinery.pkg.runtime.RawExtension': { type: 'object', description: 'RawExtension is used to hold extensions in external versions.' },
+  'io.k8s.apimachinery.pkg.runtime.RawExtension': {
+    type: 'object',
+    description: 'RawExtension is used to hold extensions in external versions.',
+  },
   [QUANTITY]: {
     description: 'Quantity is a fixed-point representation of a number, e.g. 100m, 1Gi, 2.',
     oneOf: [{ type: 'string' }, { type: 'number' }],
@@ -268,48 +243,19 @@ export const META_DEFS: Defs = {
     format: 'int-or-string',
     oneOf: [{ type: 'integer' }, { type: 'string' }],
   },
-  'io.k8s.apimachinery.pkg.version.Info': obj(
-    {
-      buildDate: str(),
-      compiler: str(),
-      gitCommit: str(),
-      gitTreeState: str(),
-      gitVersion: str(),
-      goVersion: str(),
-      major: str(),
-      minor: str(),
-      platform: str(),
-    },
-    { d: 'Info contains versioning information.', required: ['major', 'minor', 'gitVersion', 'gitCommit', 'gitTreeState', 'buildDate', 'goVersion', 'compiler', 'platform'] },
-  ),
-  'io.k8s.api.autoscaling.v1.Scale': withGvk(
-    obj(
-      {
-        ...typeMetaProps(),
-        metadata: ref(m('ObjectMeta'), "Standard object's metadata."),
-        spec: ref('io.k8s.api.autoscaling.v1.ScaleSpec', 'Desired behavior of the scale.'),
-        status: ref('io.k8s.api.autoscaling.v1.ScaleStatus', 'Current status of the scale. Read-only.'),
-      },
-      { d: 'Scale represents a scaling request for a resource.' },
-    ),
-    'autoscaling',
-    'v1',
-    'Scale',
-  ),
-  'io.k8s.api.autoscaling.v1.ScaleSpec': obj({ replicas: int32('Desired number of instances for the scaled object.') }, { d: 'ScaleSpec describes the attributes of a scale subresource.' }),
-  'io.k8s.api.autoscaling.v1.ScaleStatus': obj(
-    {
-      replicas: int32('Actual number of observed instances of the scaled object.'),
-      selector: str('Label query over pods that should match the replicas count, in string form.'),
-    },
-    { d: 'ScaleStatus represents the current status of a scale subresource.', required: ['replicas'] },
-  ),
 };
 
 /** Swagger 2.0 shapes of the definitions whose OpenAPI 3 shape uses oneOf (v2 has no oneOf). */
 export const V2_OVERRIDES: Defs = {
-  [QUANTITY]: { type: 'string', description: 'Quantity is a fixed-point representation of a number, e.g. 100m, 1Gi, 2.' },
-  [INT_OR_STRING]: { type: 'string', format: 'int-or-string', description: 'IntOrString is a type that can hold an int32 or a string.' },
+  [QUANTITY]: {
+    type: 'string',
+    description: 'Quantity is a fixed-point representation of a number, e.g. 100m, 1Gi, 2.',
+  },
+  [INT_OR_STRING]: {
+    type: 'string',
+    format: 'int-or-string',
+    description: 'IntOrString is a type that can hold an int32 or a string.',
+  },
 };
 
 /** Kinds whose GVK list names every served group-version (DeleteOptions, WatchEvent). */

@@ -52,7 +52,8 @@ export const strArr = (d?: string): Schema => arr({ type: 'string' }, d);
 /** A set of strings (server-side apply merges them as a set). */
 export const strSet = (d?: string): Schema => ({ ...strArr(d), 'x-kubernetes-list-type': 'set' });
 /** A string→value map. */
-export const mapOf = (values: Schema, d?: string): Schema => described({ type: 'object', additionalProperties: values }, d);
+export const mapOf = (values: Schema, d?: string): Schema =>
+  described({ type: 'object', additionalProperties: values }, d);
 /** A string→string map. */
 export const strMap = (d?: string): Schema => mapOf({ type: 'string' }, d);
 /** A resource name → Quantity map (requests, limits, capacity). */
@@ -101,6 +102,37 @@ export function patchMeta(s: Schema, strategy: string, mergeKey?: string): Schem
 export const conditions = (conditionDef: string, d = 'Current service state of the object.'): Schema =>
   keyedList(ref(conditionDef), ['type'], d);
 
+/** Sets a schema's x-kubernetes-group-version-kind to one kind. */
+export function withGvk(s: Schema, group: string, version: string, kind: string): Schema {
+  s['x-kubernetes-group-version-kind'] = [gvk(group, version, kind)];
+  return s;
+}
+
+/** A status condition with the usual five fields (plus kind-specific extras). */
+export function simpleCondition(d: string, extra: Record<string, Schema> = {}): Schema {
+  return obj(
+    {
+      lastTransitionTime: time('Last time the condition transitioned from one status to another.'),
+      message: str('Human-readable message indicating details about last transition.'),
+      reason: str("Unique, one-word, CamelCase reason for the condition's last transition."),
+      status: str('True, False or Unknown.'),
+      type: str('Type of the condition.'),
+      ...extra,
+    },
+    { d, required: ['type', 'status'] },
+  );
+}
+
+/** core/v1 kinds with their List kinds, from [kind, description, fields] triples. */
+export function coreKinds(defs: Array<[string, string, Record<string, Schema>]>): Defs {
+  const out: Defs = {};
+  for (const [kind, d, fields] of defs) {
+    out[`${CORE}${kind}`] = kindDef('', 'v1', kind, d, fields);
+    out[`${CORE}${kind}List`] = listDef('', 'v1', `${kind}List`, `${CORE}${kind}`, kind);
+  }
+  return out;
+}
+
 /** The x-kubernetes-group-version-kind value for one kind. */
 export function gvk(group: string, version: string, kind: string): JsonObject {
   return { group, kind, version };
@@ -134,7 +166,13 @@ export function kindDef(
 }
 
 /** The <Kind>List definition for a kind. */
-export function listDef(group: string, version: string, listKind: string, itemDef: string, itemKind: string): Schema {
+export function listDef(
+  group: string,
+  version: string,
+  listKind: string,
+  itemDef: string,
+  itemKind: string,
+): Schema {
   const s = obj(
     {
       ...typeMetaProps(),

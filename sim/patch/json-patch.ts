@@ -44,7 +44,9 @@ export function applyJsonPatch(target: JsonObject, ops: unknown): JsonObject {
     doc = applyOne(doc, raw ?? {});
   }
   if (!isObj(doc)) {
-    throw badRequest(`json: cannot unmarshal ${goJsonType(doc)} into Go value of type map[string]interface {}`);
+    throw badRequest(
+      `json: cannot unmarshal ${goJsonType(doc)} into Go value of type map[string]interface {}`,
+    );
   }
   return doc;
 }
@@ -53,7 +55,8 @@ function applyOne(doc: Json, raw: JsonObject): Json {
   const kind = typeof raw['op'] === 'string' ? raw['op'] : 'unknown';
   if (!KNOWN_OPS.has(kind)) throw genericUnprocessable(`Unexpected kind: ${kind}`);
   const path = raw['path'];
-  if (typeof path !== 'string') throw genericUnprocessable(`${kind} operation failed to decode path: missing value`);
+  if (typeof path !== 'string')
+    throw genericUnprocessable(`${kind} operation failed to decode path: missing value`);
   const from = typeof raw['from'] === 'string' ? raw['from'] : undefined;
   if ((kind === 'move' || kind === 'copy') && from === undefined) {
     throw genericUnprocessable(`${kind} operation failed to decode from: missing value`);
@@ -83,7 +86,13 @@ function parentOf(pointer: string): string {
 }
 
 /** Translates fast-json-patch's error names into evanphx/json-patch v4's messages. */
-function describeFailure(e: unknown, doc: Json, kind: string, path: string, from: string | undefined): string {
+function describeFailure(
+  e: unknown,
+  doc: Json,
+  kind: string,
+  path: string,
+  from: string | undefined,
+): string {
   const name = e instanceof Error ? e.name : '';
   const last = path.slice(path.lastIndexOf('/') + 1);
   switch (name) {

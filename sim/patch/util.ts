@@ -58,7 +58,14 @@ export function goFormat(v: Json | undefined): string {
  * whose reason is empty and whose message is the Go error text, so that is what we return.
  */
 export function plainServerError(message: string): ApiError {
-  return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 });
+  return new ApiError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    code: 500,
+  });
 }
 
 /**

@@ -14,13 +14,23 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.dispose());
 
-async function getJson(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Obj; contentType: string }> {
+async function getJson(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Obj; contentType: string }> {
   const r = await clusterRequest(dc, 'GET', path, { headers });
-  return { status: r.status, body: JSON.parse(r.body) as Obj, contentType: String(r.headers['content-type']) };
+  return {
+    status: r.status,
+    body: JSON.parse(r.body) as Obj,
+    contentType: String(r.headers['content-type']),
+  };
 }
 
 async function send(method: string, path: string, body: unknown, contentType = 'application/json') {
-  const r = await clusterRequest(dc, method, path, { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': contentType } });
+  const r = await clusterRequest(dc, method, path, {
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'Content-Type': contentType },
+  });
   return { status: r.status, body: JSON.parse(r.body) as Obj };
 }
 
@@ -29,18 +39,26 @@ function watchFor(path: string, ms: number): Promise<{ type: string; object: Obj
   return new Promise((resolve, reject) => {
     const events: { type: string; object: Obj }[] = [];
     let buf = '';
-    const req = request(new URL(path, dc.server), { headers: { Authorization: `Bearer ${dc.credentials.token}` }, ca: dc.credentials.caCertPem, agent: false }, (res) => {
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => {
-        buf += d;
-        let i;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          events.push(JSON.parse(buf.slice(0, i)) as { type: string; object: Obj });
-          buf = buf.slice(i + 1);
-        }
-      });
-      res.on('end', () => resolve(events));
-    });
+    const req = request(
+      new URL(path, dc.server),
+      {
+        headers: { Authorization: `Bearer ${dc.credentials.token}` },
+        ca: dc.credentials.caCertPem,
+        agent: false,
+      },
+      (res) => {
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          buf += d;
+          let i;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            events.push(JSON.parse(buf.slice(0, i)) as { type: string; object: Obj });
+            buf = buf.slice(i + 1);
+          }
+        });
+        res.on('end', () => resolve(events));
+      },
+    );
     req.on('error', (e) => (events.length ? resolve(events) : reject(e)));
     req.end();
     setTimeout(() => {
@@ -55,12 +73,22 @@ describe('authentication', () => {
     for (const token of [null, 'wrong-token']) {
       const r = await clusterRequest(dc, 'GET', '/api/v1/pods', { token });
       expect(r.status).toBe(401);
-      expect(JSON.parse(r.body)).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      expect(JSON.parse(r.body)).toEqual({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Unauthorized',
+        reason: 'Unauthorized',
+        code: 401,
+      });
     }
   });
 
   it("rejects another cluster's token", async () => {
-    const r = await clusterRequest(dc, 'GET', '/api/v1/pods', { token: t.fleet.cluster('edge-1').credentials.token });
+    const r = await clusterRequest(dc, 'GET', '/api/v1/pods', {
+      token: t.fleet.cluster('edge-1').credentials.token,
+    });
     expect(r.status).toBe(401);
   });
 });
@@ -74,25 +102,61 @@ describe('discovery', () => {
   it('advertises only served groups, with preferred versions', async () => {
     const { body } = await getJson('/apis');
     expect(body['kind']).toBe('APIGroupList');
-    const groups = (body['groups'] as { name: string; preferredVersion: { groupVersion: string } }[]).map((g) => g.name);
+    const groups = (body['groups'] as { name: string; preferredVersion: { groupVersion: string } }[]).map(
+      (g) => g.name,
+    );
     expect(groups).toEqual(['apiextensions.k8s.io', 'apps', 'coordination.k8s.io']);
   });
 
   it('lists resources with verbs, short names and subresources like kube-apiserver', async () => {
     const { body } = await getJson('/apis/apps/v1');
-    const res = body['resources'] as { name: string; kind: string; verbs: string[]; shortNames?: string[]; singularName: string; storageVersionHash?: string; group?: string }[];
+    const res = body['resources'] as {
+      name: string;
+      kind: string;
+      verbs: string[];
+      shortNames?: string[];
+      singularName: string;
+      storageVersionHash?: string;
+      group?: string;
+    }[];
     const deploy = res.find((r) => r.name === 'deployments');
-    expect(deploy).toMatchObject({ kind: 'Deployment', singularName: 'deployment', shortNames: ['deploy'], namespaced: true });
+    expect(deploy).toMatchObject({
+      kind: 'Deployment',
+      singularName: 'deployment',
+      shortNames: ['deploy'],
+      namespaced: true,
+    });
     expect(deploy?.storageVersionHash).toBe('8aSe+NMegvE=');
-    expect(deploy?.verbs).toEqual(['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']);
-    expect(res.find((r) => r.name === 'deployments/scale')).toMatchObject({ kind: 'Scale', group: 'autoscaling', version: 'v1', singularName: '' });
+    expect(deploy?.verbs).toEqual([
+      'create',
+      'delete',
+      'deletecollection',
+      'get',
+      'list',
+      'patch',
+      'update',
+      'watch',
+    ]);
+    expect(res.find((r) => r.name === 'deployments/scale')).toMatchObject({
+      kind: 'Scale',
+      group: 'autoscaling',
+      version: 'v1',
+      singularName: '',
+    });
   });
 
   it('serves aggregated discovery when asked for it', async () => {
-    const { body, contentType } = await getJson('/apis', { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' });
+    const { body, contentType } = await getJson('/apis', {
+      Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json',
+    });
     expect(contentType).toContain('as=APIGroupDiscoveryList');
     expect(body['kind']).toBe('APIGroupDiscoveryList');
-    const apps = (body['items'] as { metadata: { name: string }; versions: { version: string; resources: { resource: string; scope: string }[] }[] }[]).find((i) => i.metadata.name === 'apps');
+    const apps = (
+      body['items'] as {
+        metadata: { name: string };
+        versions: { version: string; resources: { resource: string; scope: string }[] }[];
+      }[]
+    ).find((i) => i.metadata.name === 'apps');
     expect(apps?.versions[0]?.resources.find((r) => r.resource === 'deployments')?.scope).toBe('Namespaced');
   });
 
@@ -108,7 +172,8 @@ describe('discovery', () => {
   });
 
   it('answers health endpoints', async () => {
-    for (const p of ['/readyz', '/livez', '/healthz']) expect((await clusterRequest(dc, 'GET', p)).body).toBe('ok');
+    for (const p of ['/readyz', '/livez', '/healthz'])
+      expect((await clusterRequest(dc, 'GET', p)).body).toBe('ok');
   });
 });
 
@@ -118,28 +183,56 @@ describe('objects and errors', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { generateName: 'gen-' },
-      spec: { selector: { matchLabels: { app: 'g' } }, template: { metadata: { labels: { app: 'g' } }, spec: { containers: [{ name: 'c', image: 'registry.example/web:1.0' }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'g' } },
+        template: {
+          metadata: { labels: { app: 'g' } },
+          spec: { containers: [{ name: 'c', image: 'registry.example/web:1.0' }] },
+        },
+      },
     });
     expect(status).toBe(201);
     expect(body.metadata['name']).toMatch(/^gen-[a-z0-9]{5}$/);
     expect(body.metadata['uid']).toMatch(/^[0-9a-f-]{36}$/);
     expect(body.metadata['creationTimestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(body.metadata['generation']).toBe(1);
-    expect(body['spec']).toMatchObject({ replicas: 1, revisionHistoryLimit: 10, strategy: { type: 'RollingUpdate' } });
+    expect(body['spec']).toMatchObject({
+      replicas: 1,
+      revisionHistoryLimit: 10,
+      strategy: { type: 'RollingUpdate' },
+    });
   });
 
   it('returns NotFound, AlreadyExists and Invalid Status objects with reason, code and details', async () => {
     const nf = await getJson('/api/v1/namespaces/default/configmaps/missing');
     expect(nf.status).toBe(404);
-    expect(nf.body).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404, message: 'configmaps "missing" not found', details: { name: 'missing', kind: 'configmaps' } });
+    expect(nf.body).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'NotFound',
+      code: 404,
+      message: 'configmaps "missing" not found',
+      details: { name: 'missing', kind: 'configmaps' },
+    });
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dup' } };
     expect((await send('POST', '/api/v1/namespaces/default/configmaps', cm)).status).toBe(201);
     const dup = await send('POST', '/api/v1/namespaces/default/configmaps', cm);
     expect(dup.body).toMatchObject({ reason: 'AlreadyExists', code: 409 });
-    const bad = await send('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad_Name' } });
+    const bad = await send('POST', '/api/v1/namespaces/default/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'Bad_Name' },
+    });
     expect(bad.status).toBe(422);
-    expect(bad.body).toMatchObject({ reason: 'Invalid', details: { kind: 'ConfigMap', causes: [expect.objectContaining({ field: 'metadata.name' })] } });
-    const noNs = await send('POST', '/api/v1/namespaces/nowhere/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+    expect(bad.body).toMatchObject({
+      reason: 'Invalid',
+      details: { kind: 'ConfigMap', causes: [expect.objectContaining({ field: 'metadata.name' })] },
+    });
+    const noNs = await send('POST', '/api/v1/namespaces/nowhere/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x' },
+    });
     expect(noNs.body).toMatchObject({ reason: 'NotFound', message: 'namespaces "nowhere" not found' });
   });
 
@@ -153,7 +246,11 @@ describe('objects and errors', () => {
   });
 
   it('does not store dryRun writes', async () => {
-    const r = await send('POST', '/api/v1/namespaces/default/configmaps?dryRun=All', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry' } });
+    const r = await send('POST', '/api/v1/namespaces/default/configmaps?dryRun=All', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'dry' },
+    });
     expect(r.status).toBe(201);
     expect((await getJson('/api/v1/namespaces/default/configmaps/dry')).status).toBe(404);
   });
@@ -165,13 +262,24 @@ describe('objects and errors', () => {
   });
 
   it('refuses a stale continue token with 410 after compaction', async () => {
-    for (let i = 0; i < 3; i++) await send('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cont-${i}` } });
+    for (let i = 0; i < 3; i++)
+      await send('POST', '/api/v1/namespaces/default/configmaps', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `cont-${i}` },
+      });
     const first = await getJson('/api/v1/namespaces/default/configmaps?limit=1');
     const token = String(first.body.metadata['continue']);
     expect(first.body.metadata['remainingItemCount']).toBeGreaterThan(0);
-    await send('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cont-late' } });
+    await send('POST', '/api/v1/namespaces/default/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cont-late' },
+    });
     await dc.setFaults({ compact: true });
-    const second = await getJson(`/api/v1/namespaces/default/configmaps?limit=1&continue=${encodeURIComponent(token)}`);
+    const second = await getJson(
+      `/api/v1/namespaces/default/configmaps?limit=1&continue=${encodeURIComponent(token)}`,
+    );
     expect(second.status).toBe(410);
     expect(second.body['reason']).toBe('Expired');
   });
@@ -179,13 +287,19 @@ describe('objects and errors', () => {
   it('answers a too-large resourceVersion with 504 Timeout', async () => {
     const r = await getJson('/api/v1/nodes?watch=true&resourceVersion=999999999');
     expect(r.status).toBe(504);
-    expect(r.body).toMatchObject({ reason: 'Timeout', details: { causes: [{ reason: 'ResourceVersionTooLarge' }] } });
+    expect(r.body).toMatchObject({
+      reason: 'Timeout',
+      details: { causes: [{ reason: 'ResourceVersionTooLarge' }] },
+    });
   });
 });
 
 describe('watch', () => {
   it('sends initial events, then the initial-events-end bookmark with sendInitialEvents', async () => {
-    const events = await watchFor('/api/v1/nodes?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&resourceVersion=&allowWatchBookmarks=true', 500);
+    const events = await watchFor(
+      '/api/v1/nodes?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&resourceVersion=&allowWatchBookmarks=true',
+      500,
+    );
     expect(events.slice(0, 3).map((e) => e.type)).toEqual(['ADDED', 'ADDED', 'ADDED']);
     const bm = events[3];
     expect(bm?.type).toBe('BOOKMARK');
@@ -201,12 +315,24 @@ describe('watch', () => {
   });
 
   it('turns a label change out of the selector into DELETED', async () => {
-    await send('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'sel', labels: { watch: 'yes' } } });
+    await send('POST', '/api/v1/namespaces/default/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'sel', labels: { watch: 'yes' } },
+    });
     const list = await getJson('/api/v1/namespaces/default/configmaps?labelSelector=watch%3Dyes');
     const rv = String(list.body.metadata['resourceVersion']);
-    const stream = watchFor(`/api/v1/namespaces/default/configmaps?watch=true&labelSelector=watch%3Dyes&resourceVersion=${rv}`, 800);
+    const stream = watchFor(
+      `/api/v1/namespaces/default/configmaps?watch=true&labelSelector=watch%3Dyes&resourceVersion=${rv}`,
+      800,
+    );
     await new Promise((r) => setTimeout(r, 200));
-    await send('PATCH', '/api/v1/namespaces/default/configmaps/sel', { metadata: { labels: { watch: 'no' } } }, 'application/merge-patch+json');
+    await send(
+      'PATCH',
+      '/api/v1/namespaces/default/configmaps/sel',
+      { metadata: { labels: { watch: 'no' } } },
+      'application/merge-patch+json',
+    );
     const events = await stream;
     expect(events.map((e) => `${e.type} ${String(e.object.metadata['name'])}`)).toEqual(['DELETED sel']);
   });

@@ -28,7 +28,9 @@ beforeAll(async () => {
 afterAll(async () => t?.dispose());
 
 function statusCode(e: unknown): number | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e ? Number((e as { code: unknown }).code) : undefined;
+  return typeof e === 'object' && e !== null && 'code' in e
+    ? Number((e as { code: unknown }).code)
+    : undefined;
 }
 
 describe('@kubernetes/client-node against a simulated cluster', () => {
@@ -44,13 +46,26 @@ describe('@kubernetes/client-node against a simulated cluster', () => {
   });
 
   it('reports NotFound and Conflict as Kubernetes Status errors', async () => {
-    await expect(core.readNamespacedConfigMap({ name: 'nope', namespace: 'default' })).rejects.toSatisfy((e) => statusCode(e) === 404);
-    const cm = await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'occ' }, data: { a: '1' } } });
-    await core.replaceNamespacedConfigMap({ name: 'occ', namespace: 'default', body: { ...cm, data: { a: '2' } } });
-    // The first copy's resourceVersion is now stale.
-    await expect(core.replaceNamespacedConfigMap({ name: 'occ', namespace: 'default', body: { ...cm, data: { a: '3' } } })).rejects.toSatisfy(
-      (e) => statusCode(e) === 409,
+    await expect(core.readNamespacedConfigMap({ name: 'nope', namespace: 'default' })).rejects.toSatisfy(
+      (e) => statusCode(e) === 404,
     );
+    const cm = await core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'occ' }, data: { a: '1' } },
+    });
+    await core.replaceNamespacedConfigMap({
+      name: 'occ',
+      namespace: 'default',
+      body: { ...cm, data: { a: '2' } },
+    });
+    // The first copy's resourceVersion is now stale.
+    await expect(
+      core.replaceNamespacedConfigMap({
+        name: 'occ',
+        namespace: 'default',
+        body: { ...cm, data: { a: '3' } },
+      }),
+    ).rejects.toSatisfy((e) => statusCode(e) === 409);
   });
 
   it('resumes a watch from a resourceVersion without missing or repeating events', async () => {
@@ -81,7 +96,8 @@ describe('@kubernetes/client-node against a simulated cluster', () => {
     await new Watch(kc).watch(
       '/api/v1/namespaces/default/configmaps',
       { resourceVersion: list.metadata?.resourceVersion ?? '' },
-      (type, obj: { code?: number }) => events.push({ type, ...(obj.code !== undefined ? { code: obj.code } : {}) }),
+      (type, obj: { code?: number }) =>
+        events.push({ type, ...(obj.code !== undefined ? { code: obj.code } : {}) }),
       () => (ended = true),
     );
     await eventually(() => ended, 5000, 'watch to end');
@@ -89,7 +105,9 @@ describe('@kubernetes/client-node against a simulated cluster', () => {
   });
 
   it('keeps an informer correct across a watch cut and a 410: it relists', async () => {
-    const informer = makeInformer(kc, '/api/v1/namespaces/default/configmaps', () => core.listNamespacedConfigMap({ namespace: 'default' }));
+    const informer = makeInformer(kc, '/api/v1/namespaces/default/configmaps', () =>
+      core.listNamespacedConfigMap({ namespace: 'default' }),
+    );
     const errors: unknown[] = [];
     informer.on('error', (e) => errors.push(e));
     await informer.start();
@@ -98,13 +116,31 @@ describe('@kubernetes/client-node against a simulated cluster', () => {
       const cluster = t.fleet.cluster('dc-1');
       // Cut the stream while compacting history, then write while the informer reconnects.
       await cluster.setFaults({ compact: true });
-      await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'during-gap' } } });
+      await core.createNamespacedConfigMap({
+        namespace: 'default',
+        body: { metadata: { name: 'during-gap' } },
+      });
       await cluster.setFaults({ compact: true, cutWatches: true });
-      await eventually(() => informer.get('during-gap', 'default'), 10_000, 'informer to see the object written during the gap');
+      await eventually(
+        () => informer.get('during-gap', 'default'),
+        10_000,
+        'informer to see the object written during the gap',
+      );
       await core.deleteNamespacedConfigMap({ name: 'during-gap', namespace: 'default' });
-      await eventually(() => informer.get('during-gap', 'default') === undefined, 10_000, 'informer to see the delete');
+      await eventually(
+        () => informer.get('during-gap', 'default') === undefined,
+        10_000,
+        'informer to see the delete',
+      );
       expect(errors).toEqual([]);
-      const listPaths = cluster.requests().filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/namespaces/default/configmaps') && !r.path.includes('watch=true'));
+      const listPaths = cluster
+        .requests()
+        .filter(
+          (r) =>
+            r.method === 'GET' &&
+            r.path.startsWith('/api/v1/namespaces/default/configmaps') &&
+            !r.path.includes('watch=true'),
+        );
       expect(listPaths.length).toBeGreaterThanOrEqual(2);
     } finally {
       await informer.stop();
@@ -133,7 +169,13 @@ describe('@kubernetes/client-node against a simulated cluster', () => {
     });
     // Strategic merge: containers merge by name, env merges by name.
     await apps.patchNamespacedDeployment(
-      { name: 'patched', namespace: 'default', body: { spec: { template: { spec: { containers: [{ name: 'main', env: [{ name: 'B', value: '2' }] }] } } } } },
+      {
+        name: 'patched',
+        namespace: 'default',
+        body: {
+          spec: { template: { spec: { containers: [{ name: 'main', env: [{ name: 'B', value: '2' }] }] } } },
+        },
+      },
       setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
     );
     let d = await apps.readNamespacedDeployment({ name: 'patched', namespace: 'default' });
@@ -141,13 +183,24 @@ describe('@kubernetes/client-node against a simulated cluster', () => {
     expect(d.spec?.template.spec?.containers[0]?.env?.map((e) => e.name)).toEqual(['B', 'A']);
     // JSON merge patch replaces lists wholesale.
     await apps.patchNamespacedDeployment(
-      { name: 'patched', namespace: 'default', body: { metadata: { labels: { tier: 'edge' } }, spec: { replicas: 2 } } },
+      {
+        name: 'patched',
+        namespace: 'default',
+        body: { metadata: { labels: { tier: 'edge' } }, spec: { replicas: 2 } },
+      },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
     // JSON patch with a test op that fails leaves the object unchanged.
     await expect(
       apps.patchNamespacedDeployment(
-        { name: 'patched', namespace: 'default', body: [{ op: 'test', path: '/spec/replicas', value: 9 }, { op: 'replace', path: '/spec/replicas', value: 5 }] },
+        {
+          name: 'patched',
+          namespace: 'default',
+          body: [
+            { op: 'test', path: '/spec/replicas', value: 9 },
+            { op: 'replace', path: '/spec/replicas', value: 5 },
+          ],
+        },
         setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
       ),
     ).rejects.toBeDefined();
@@ -176,7 +229,10 @@ describe('@kubernetes/client-node against a simulated cluster', () => {
       setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
     );
     d = await apps.readNamespacedDeployment({ name: 'patched', namespace: 'default' });
-    expect(d.spec?.template.spec?.containers.map((c) => c.image)).toEqual(['registry.example/web:2.0', 'registry.example/web:1.0']);
+    expect(d.spec?.template.spec?.containers.map((c) => c.image)).toEqual([
+      'registry.example/web:2.0',
+      'registry.example/web:1.0',
+    ]);
     const managers = (d.metadata?.managedFields ?? []).map((m) => `${m.manager}/${m.operation}`);
     expect(managers).toContain('rollout-bot/Apply');
   });

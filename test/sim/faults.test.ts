@@ -2,7 +2,14 @@ import { CoreV1Api, KubeConfig, Watch, type V1Node, type V1Pod } from '@kubernet
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimCluster } from '../../sim/cluster.js';
-import { clusterRequest, eventually, kubectl, smallScenario, startTestFleet, type TestFleet } from '../helpers/sim.js';
+import {
+  clusterRequest,
+  eventually,
+  kubectl,
+  smallScenario,
+  startTestFleet,
+  type TestFleet,
+} from '../helpers/sim.js';
 
 // Each fault, and what a client sees when it is switched on.
 let t: TestFleet;
@@ -31,7 +38,12 @@ function probe(cluster: SimCluster, timeoutMs: number): Promise<string> {
   return new Promise((resolve) => {
     const req = request(
       new URL('/api/v1/namespaces', cluster.server),
-      { headers: { Authorization: `Bearer ${cluster.credentials.token}` }, ca: cluster.credentials.caCertPem, agent: false, timeout: timeoutMs },
+      {
+        headers: { Authorization: `Bearer ${cluster.credentials.token}` },
+        ca: cluster.credentials.caCertPem,
+        agent: false,
+        timeout: timeoutMs,
+      },
       (res) => {
         res.resume();
         resolve(`status ${res.statusCode ?? 0}`);
@@ -76,16 +88,30 @@ describe('simulated faults', () => {
   it('blackhole: requests never answer and open watches go silent until the link returns', async () => {
     const events: string[] = [];
     kc.setCurrentContext('edge-1');
-    const ctrl = await new Watch(kc).watch('/api/v1/namespaces/default/configmaps', {}, (type, o: { metadata?: { name?: string } }) => events.push(`${type} ${o.metadata?.name ?? ''}`), () => undefined);
+    const ctrl = await new Watch(kc).watch(
+      '/api/v1/namespaces/default/configmaps',
+      {},
+      (type, o: { metadata?: { name?: string } }) => events.push(`${type} ${o.metadata?.name ?? ''}`),
+      () => undefined,
+    );
     await eventually(() => events.length > 0, 5000, 'initial events');
     events.length = 0;
     await edge.setFaults({ offline: 'blackhole' });
     expect(await probe(edge, 700)).toBe('timeout');
-    await edge.registry.create(edge.catalog.lookup('', 'v1', 'configmaps') ?? fail(), 'default', { metadata: { name: 'in-the-dark' } }, { fieldManager: 'test' });
+    await edge.registry.create(
+      edge.catalog.lookup('', 'v1', 'configmaps') ?? fail(),
+      'default',
+      { metadata: { name: 'in-the-dark' } },
+      { fieldManager: 'test' },
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(events).toEqual([]);
     await edge.setFaults({ offline: null });
-    await eventually(() => events.includes('ADDED in-the-dark'), 5000, 'held event delivered after the blackhole');
+    await eventually(
+      () => events.includes('ADDED in-the-dark'),
+      5000,
+      'held event delivered after the blackhole',
+    );
     ctrl.abort();
     expect(await probe(edge, 2000)).toBe('status 200');
   });
@@ -110,13 +136,24 @@ describe('simulated faults', () => {
     const r429 = await clusterRequest(dc, 'GET', '/api/v1/nodes');
     expect(r429.status).toBe(429);
     expect(r429.headers['retry-after']).toBe('7');
-    expect(JSON.parse(r429.body)).toMatchObject({ kind: 'Status', reason: 'TooManyRequests', code: 429, details: { retryAfterSeconds: 7 } });
+    expect(JSON.parse(r429.body)).toMatchObject({
+      kind: 'Status',
+      reason: 'TooManyRequests',
+      code: 429,
+      details: { retryAfterSeconds: 7 },
+    });
     expect((await clusterRequest(dc, 'GET', '/api/v1/nodes')).status).toBe(200);
     await dc.setFaults({ errors: { code: 500, count: 1 } });
-    expect(JSON.parse((await clusterRequest(dc, 'GET', '/api/v1/nodes')).body)).toMatchObject({ reason: 'InternalError', code: 500 });
+    expect(JSON.parse((await clusterRequest(dc, 'GET', '/api/v1/nodes')).body)).toMatchObject({
+      reason: 'InternalError',
+      code: 500,
+    });
     await dc.setFaults({ errors: { code: 503, pathPrefix: '/apis/apps' } });
     expect((await clusterRequest(dc, 'GET', '/api/v1/nodes')).status).toBe(200);
-    expect(JSON.parse((await clusterRequest(dc, 'GET', '/apis/apps/v1/deployments')).body)).toMatchObject({ reason: 'ServiceUnavailable', code: 503 });
+    expect(JSON.parse((await clusterRequest(dc, 'GET', '/apis/apps/v1/deployments')).body)).toMatchObject({
+      reason: 'ServiceUnavailable',
+      code: 503,
+    });
     await dc.setFaults({ errors: null });
     expect((await clusterRequest(dc, 'GET', '/apis/apps/v1/deployments')).status).toBe(200);
   });
@@ -124,7 +161,12 @@ describe('simulated faults', () => {
   it('watch cut: open streams end and the client is told', async () => {
     let done = false;
     kc.setCurrentContext('dc-1');
-    const ctrl = await new Watch(kc).watch('/api/v1/nodes', {}, () => undefined, () => (done = true));
+    const ctrl = await new Watch(kc).watch(
+      '/api/v1/nodes',
+      {},
+      () => undefined,
+      () => (done = true),
+    );
     await new Promise((r) => setTimeout(r, 200));
     expect(done).toBe(false);
     await dc.setFaults({ cutWatches: true });
@@ -140,7 +182,9 @@ describe('simulated faults', () => {
     await eventually(async () => condition(await node(edge), 'Ready') === 'False', 5000, 'NotReady');
     const after = await node(edge);
     expect(condition(after, 'DiskPressure')).toBe('True');
-    expect(after.spec?.taints?.map((x) => x.key)).toEqual(expect.arrayContaining(['node.kubernetes.io/not-ready', 'node.kubernetes.io/disk-pressure']));
+    expect(after.spec?.taints?.map((x) => x.key)).toEqual(
+      expect.arrayContaining(['node.kubernetes.io/not-ready', 'node.kubernetes.io/disk-pressure']),
+    );
     const table = await kubectl(t.kubeconfigPath, 'edge-1', ['get', 'nodes', '--no-headers']);
     expect(table.stdout).toMatch(/\sNotReady\s/);
     edge.controllers.setNodeCondition(name, 'Ready', 'True');
@@ -152,24 +196,44 @@ describe('simulated faults', () => {
     const name = (await node(edge)).metadata?.name ?? '';
     edge.controllers.setHeartbeat(name, false);
     // Grace is 40 s of simulated time: 0.8 s at this time scale.
-    const unknown = await eventually(async () => {
-      const n = await node(edge);
-      return condition(n, 'Ready') === 'Unknown' ? n : undefined;
-    }, 10_000, 'Ready Unknown');
+    const unknown = await eventually(
+      async () => {
+        const n = await node(edge);
+        return condition(n, 'Ready') === 'Unknown' ? n : undefined;
+      },
+      10_000,
+      'Ready Unknown',
+    );
     expect(unknown.status?.conditions?.find((c) => c.type === 'Ready')?.reason).toBe('NodeStatusUnknown');
     expect(unknown.spec?.taints?.map((x) => x.key)).toContain('node.kubernetes.io/unreachable');
     edge.controllers.setHeartbeat(name, true);
-    await eventually(async () => condition(await node(edge), 'Ready') === 'True', 10_000, 'Ready after heartbeat resumes');
+    await eventually(
+      async () => condition(await node(edge), 'Ready') === 'True',
+      10_000,
+      'Ready after heartbeat resumes',
+    );
   });
 
   it('cordon, node add and node remove are visible to clients', async () => {
     const c = api('dc-1');
-    const added = dc.controllers.addNode({ name: 'dc-1-arm-1', count: 1, architecture: 'arm64', role: 'worker', cpu: '4', memory: '8Gi', pods: '110' });
+    const added = dc.controllers.addNode({
+      name: 'dc-1-arm-1',
+      count: 1,
+      architecture: 'arm64',
+      role: 'worker',
+      cpu: '4',
+      memory: '8Gi',
+      pods: '110',
+    });
     expect(added.metadata.name).toBe('dc-1-arm-1');
     const n = await c.readNode({ name: 'dc-1-arm-1' });
     expect(n.metadata?.labels?.['kubernetes.io/arch']).toBe('arm64');
     dc.controllers.setCordoned('dc-1-arm-1', true);
-    await eventually(async () => (await c.readNode({ name: 'dc-1-arm-1' })).spec?.unschedulable === true, 5000, 'cordoned');
+    await eventually(
+      async () => (await c.readNode({ name: 'dc-1-arm-1' })).spec?.unschedulable === true,
+      5000,
+      'cordoned',
+    );
     const table = await kubectl(t.kubeconfigPath, 'dc-1', ['get', 'node', 'dc-1-arm-1', '--no-headers']);
     expect(table.stdout).toContain('Ready,SchedulingDisabled');
     dc.controllers.removeNode('dc-1-arm-1');
@@ -178,35 +242,62 @@ describe('simulated faults', () => {
 
   it('image catalogue edits: an amd64-only image fails on arm64 until the catalogue gains arm64', async () => {
     const c = api('edge-1');
-    await c.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'x86' }, spec: { containers: [{ name: 'app', image: 'registry.example/x86-only:1.0' }] } } });
-    const waiting = await eventually(async () => {
-      const p: V1Pod = await c.readNamespacedPod({ name: 'x86', namespace: 'default' });
-      const w = p.status?.containerStatuses?.[0]?.state?.waiting;
-      return w?.reason === 'ImagePullBackOff' || w?.reason === 'ErrImagePull' ? w : undefined;
-    }, 10_000, 'ImagePullBackOff');
+    await c.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'x86' },
+        spec: { containers: [{ name: 'app', image: 'registry.example/x86-only:1.0' }] },
+      },
+    });
+    const waiting = await eventually(
+      async () => {
+        const p: V1Pod = await c.readNamespacedPod({ name: 'x86', namespace: 'default' });
+        const w = p.status?.containerStatuses?.[0]?.state?.waiting;
+        return w?.reason === 'ImagePullBackOff' || w?.reason === 'ErrImagePull' ? w : undefined;
+      },
+      10_000,
+      'ImagePullBackOff',
+    );
     expect(waiting.message).toMatch(/linux\/arm64/);
     t.fleet.images.set('registry.example/x86-only:1.0', ['linux/amd64', 'linux/arm64']);
-    await eventually(async () => (await c.readNamespacedPod({ name: 'x86', namespace: 'default' })).status?.phase === 'Running', 15_000, 'Running after catalogue edit');
+    await eventually(
+      async () =>
+        (await c.readNamespacedPod({ name: 'x86', namespace: 'default' })).status?.phase === 'Running',
+      15_000,
+      'Running after catalogue edit',
+    );
   });
 
   it('wipe: the datastore is gone, nodes re-register, endpoint and credentials stay', async () => {
     const c = api('edge-1');
     await c.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'precious' } } });
     const before = await node(edge);
-    const rvBefore = Number((await c.listNamespacedConfigMap({ namespace: 'default' })).metadata?.resourceVersion);
+    const rvBefore = Number(
+      (await c.listNamespacedConfigMap({ namespace: 'default' })).metadata?.resourceVersion,
+    );
     edge.wipe();
     await expect(c.readNamespacedConfigMap({ name: 'precious', namespace: 'default' })).rejects.toBeDefined();
     const after = await node(edge);
     expect(after.metadata?.name).toBe(before.metadata?.name);
     expect(after.metadata?.uid).not.toBe(before.metadata?.uid);
-    const rvAfter = Number((await c.listNamespacedConfigMap({ namespace: 'default' })).metadata?.resourceVersion);
+    const rvAfter = Number(
+      (await c.listNamespacedConfigMap({ namespace: 'default' })).metadata?.resourceVersion,
+    );
     expect(rvAfter).toBeLessThan(rvBefore);
-    expect((await c.listNamespace()).items.map((n) => n.metadata?.name)).toEqual(expect.arrayContaining(['default', 'kube-system']));
+    expect((await c.listNamespace()).items.map((n) => n.metadata?.name)).toEqual(
+      expect.arrayContaining(['default', 'kube-system']),
+    );
   });
 
   it('request log: shows what a client sent, including content types', async () => {
     dc.clearRequests();
-    await kubectl(t.kubeconfigPath, 'dc-1', ['label', 'node', (await node(dc)).metadata?.name ?? '', 'zone=z1', '--overwrite']);
+    await kubectl(t.kubeconfigPath, 'dc-1', [
+      'label',
+      'node',
+      (await node(dc)).metadata?.name ?? '',
+      'zone=z1',
+      '--overwrite',
+    ]);
     const log = dc.requests();
     const patch = log.find((r) => r.method === 'PATCH');
     expect(patch?.path).toMatch(/^\/api\/v1\/nodes\//);

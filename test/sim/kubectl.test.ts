@@ -3,19 +3,28 @@ import { eventually, kubectl, smallScenario, startTestFleet, type TestFleet } fr
 
 // Fidelity: the real kubectl against the simulator, the way an operator would use it.
 let t: TestFleet;
-const k = (args: string[], opts: { input?: string; timeoutMs?: number } = {}) => kubectl(t.kubeconfigPath, 'dc-1', args, opts);
-const json = async (args: string[]): Promise<{ items: { metadata: { name: string } }[] } & Record<string, unknown>> => {
+const k = (args: string[], opts: { input?: string; timeoutMs?: number } = {}) =>
+  kubectl(t.kubeconfigPath, 'dc-1', args, opts);
+const json = async (
+  args: string[],
+): Promise<{ items: { metadata: { name: string } }[] } & Record<string, unknown>> => {
   const r = await k([...args, '-o', 'json']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout) as { items: { metadata: { name: string } }[] } & Record<string, unknown>;
 };
-const names = (list: { items: { metadata: { name: string } }[] }) => list.items.map((i) => i.metadata.name).sort();
+const names = (list: { items: { metadata: { name: string } }[] }) =>
+  list.items.map((i) => i.metadata.name).sort();
 
 beforeAll(async () => {
   t = await startTestFleet(smallScenario(), 0.02);
   // The scenario's web deployment is running before tests start.
-  await eventually(async () => (await k(['get', 'deploy', 'web', '-o', 'jsonpath={.status.availableReplicas}'])).stdout === '2', 20_000, 'web available');
+  await eventually(
+    async () =>
+      (await k(['get', 'deploy', 'web', '-o', 'jsonpath={.status.availableReplicas}'])).stdout === '2',
+    20_000,
+    'web available',
+  );
 });
 afterAll(async () => t?.dispose());
 
@@ -23,7 +32,12 @@ describe('kubectl against a simulated cluster', () => {
   it('lists nodes with architecture labels through a label selector', async () => {
     const all = await json(['get', 'nodes']);
     expect(all.items).toHaveLength(3);
-    const workers = await json(['get', 'nodes', '-l', 'kubernetes.io/arch=amd64,!node-role.kubernetes.io/control-plane']);
+    const workers = await json([
+      'get',
+      'nodes',
+      '-l',
+      'kubernetes.io/arch=amd64,!node-role.kubernetes.io/control-plane',
+    ]);
     expect(names(workers)).toHaveLength(2);
     const none = await json(['get', 'nodes', '-l', 'kubernetes.io/arch in (arm64)']);
     expect(none.items).toHaveLength(0);
@@ -44,7 +58,8 @@ describe('kubectl against a simulated cluster', () => {
     const nodes = await json(['get', 'nodes']);
     const nodeName = names(nodes)[1] ?? '';
     const onNode = await json(['get', 'pods', '-A', '--field-selector', `spec.nodeName=${nodeName}`]);
-    for (const p of onNode.items as unknown as { spec: { nodeName: string } }[]) expect(p.spec.nodeName).toBe(nodeName);
+    for (const p of onNode.items as unknown as { spec: { nodeName: string } }[])
+      expect(p.spec.nodeName).toBe(nodeName);
     const bad = await k(['get', 'pods', '--field-selector', 'spec.bogus=1']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('field label not supported: spec.bogus');
@@ -75,11 +90,18 @@ data:
     expect(r.stdout).toContain('configmap/ssa-demo serverside-applied');
     const cm = (await k(['get', 'cm', 'ssa-demo', '-o', 'json', '--show-managed-fields'])).stdout;
     const obj = JSON.parse(cm) as { metadata: { managedFields: { manager: string; operation: string }[] } };
-    expect(obj.metadata.managedFields).toContainEqual(expect.objectContaining({ manager: 'kubectl', operation: 'Apply' }));
-    const other = await k(['apply', '--server-side', '--field-manager', 'other', '-f', '-'], { input: manifest.replace('fast', 'slow') });
+    expect(obj.metadata.managedFields).toContainEqual(
+      expect.objectContaining({ manager: 'kubectl', operation: 'Apply' }),
+    );
+    const other = await k(['apply', '--server-side', '--field-manager', 'other', '-f', '-'], {
+      input: manifest.replace('fast', 'slow'),
+    });
     expect(other.code).not.toBe(0);
     expect(other.stderr).toMatch(/conflict/i);
-    const forced = await k(['apply', '--server-side', '--field-manager', 'other', '--force-conflicts', '-f', '-'], { input: manifest.replace('fast', 'slow') });
+    const forced = await k(
+      ['apply', '--server-side', '--field-manager', 'other', '--force-conflicts', '-f', '-'],
+      { input: manifest.replace('fast', 'slow') },
+    );
     expect(forced.code).toBe(0);
     expect((await k(['get', 'cm', 'ssa-demo', '-o', 'jsonpath={.data.mode}'])).stdout).toBe('slow');
   });
@@ -105,7 +127,9 @@ spec:
     const again = await k(['apply', '-f', '-'], { input: manifest('registry.example/web:2.0') });
     expect(again.stderr).toBe('');
     expect(again.stdout).toContain('deployment.apps/api configured');
-    const images = (await k(['get', 'deploy', 'api', '-o', 'jsonpath={.spec.template.spec.containers[*].image}'])).stdout;
+    const images = (
+      await k(['get', 'deploy', 'api', '-o', 'jsonpath={.spec.template.spec.containers[*].image}'])
+    ).stdout;
     expect(images).toBe('registry.example/web:2.0 registry.example/web:1.0');
   });
 
@@ -123,7 +147,9 @@ spec:
     expect(hist.stdout).toMatch(/\n1\s/);
     expect(hist.stdout).toMatch(/\n2\s/);
     const pods = await json(['get', 'pods', '-l', 'app=web']);
-    const images = (pods.items as unknown as { spec: { containers: { image: string }[] } }[]).map((p) => p.spec.containers[0]?.image);
+    const images = (pods.items as unknown as { spec: { containers: { image: string }[] } }[]).map(
+      (p) => p.spec.containers[0]?.image,
+    );
     expect(new Set(images)).toEqual(new Set(['registry.example/web:2.0']));
   });
 
@@ -138,20 +164,41 @@ spec:
     metadata: {labels: {app: ${name}}}
     spec: {containers: [{name: c, image: registry.example/web:1.0}]}
 `;
-    for (const n of ['gone', 'orphaned']) expect((await k(['apply', '-f', '-'], { input: mk(n) })).code).toBe(0);
-    await eventually(async () => (await json(['get', 'pods', '-l', 'app in (gone,orphaned)'])).items.length === 2, 15_000, 'pods');
+    for (const n of ['gone', 'orphaned'])
+      expect((await k(['apply', '-f', '-'], { input: mk(n) })).code).toBe(0);
+    await eventually(
+      async () => (await json(['get', 'pods', '-l', 'app in (gone,orphaned)'])).items.length === 2,
+      15_000,
+      'pods',
+    );
     expect((await k(['delete', 'deployment', 'gone', '--cascade=background'])).code).toBe(0);
     expect((await k(['delete', 'deployment', 'orphaned', '--cascade=orphan'])).code).toBe(0);
-    await eventually(async () => (await json(['get', 'pods', '-l', 'app=gone'])).items.length === 0, 15_000, 'dependents of gone deleted');
+    await eventually(
+      async () => (await json(['get', 'pods', '-l', 'app=gone'])).items.length === 0,
+      15_000,
+      'dependents of gone deleted',
+    );
     const orphanRs = await json(['get', 'rs', '-l', 'app=orphaned']);
     expect(orphanRs.items).toHaveLength(1);
-    expect((orphanRs.items[0] as unknown as { metadata: { ownerReferences?: unknown[] } }).metadata.ownerReferences ?? []).toHaveLength(0);
-    expect((await k(['delete', 'rs', '-l', 'app=orphaned', '--cascade=foreground', '--wait=true', '--timeout=30s'], { timeoutMs: 40_000 })).code).toBe(0);
+    expect(
+      (orphanRs.items[0] as unknown as { metadata: { ownerReferences?: unknown[] } }).metadata
+        .ownerReferences ?? [],
+    ).toHaveLength(0);
+    expect(
+      (
+        await k(
+          ['delete', 'rs', '-l', 'app=orphaned', '--cascade=foreground', '--wait=true', '--timeout=30s'],
+          { timeoutMs: 40_000 },
+        )
+      ).code,
+    ).toBe(0);
     expect((await json(['get', 'pods', '-l', 'app=orphaned'])).items).toHaveLength(0);
   });
 
   it('streams changes with get --watch until the request timeout', async () => {
-    const watch = k(['get', 'configmaps', '--watch', '--request-timeout=3s', '-o', 'name'], { timeoutMs: 15_000 });
+    const watch = k(['get', 'configmaps', '--watch', '--request-timeout=3s', '-o', 'name'], {
+      timeoutMs: 15_000,
+    });
     await new Promise((r) => setTimeout(r, 700));
     expect((await k(['create', 'configmap', 'watched'])).code).toBe(0);
     const r = await watch;
@@ -162,7 +209,13 @@ spec:
     const r = await k(['api-resources', '-o', 'name']);
     expect(r.code).toBe(0);
     const served = r.stdout.trim().split('\n');
-    for (const res of ['pods', 'nodes', 'deployments.apps', 'leases.coordination.k8s.io', 'customresourcedefinitions.apiextensions.k8s.io'])
+    for (const res of [
+      'pods',
+      'nodes',
+      'deployments.apps',
+      'leases.coordination.k8s.io',
+      'customresourcedefinitions.apiextensions.k8s.io',
+    ])
       expect(served).toContain(res);
     expect(served).not.toContain('ingresses.networking.k8s.io');
   });
@@ -190,7 +243,10 @@ spec:
           status: {type: object, x-kubernetes-preserve-unknown-fields: true}
 `;
     expect((await k(['apply', '-f', '-'], { input: crd })).code).toBe(0);
-    const est = await k(['wait', '--for=condition=Established', 'crd/sensors.iot.example.com', '--timeout=20s'], { timeoutMs: 30_000 });
+    const est = await k(
+      ['wait', '--for=condition=Established', 'crd/sensors.iot.example.com', '--timeout=20s'],
+      { timeoutMs: 30_000 },
+    );
     expect(est.code).toBe(0);
     const cr = `apiVersion: iot.example.com/v1
 kind: Sensor
@@ -206,7 +262,13 @@ spec: {unit: celsius, interval: 10}
     const ssa = await k(['apply', '--server-side', '-f', '-'], { input: cr.replace('10', '30') });
     expect(ssa.code).toBe(0);
     expect((await k(['get', 'sensor', 'temp-1', '-o', 'jsonpath={.spec.interval}'])).stdout).toBe('30');
-    expect((await k(['delete', 'crd', 'sensors.iot.example.com', '--wait=true', '--timeout=20s'], { timeoutMs: 30_000 })).code).toBe(0);
+    expect(
+      (
+        await k(['delete', 'crd', 'sensors.iot.example.com', '--wait=true', '--timeout=20s'], {
+          timeoutMs: 30_000,
+        })
+      ).code,
+    ).toBe(0);
     const gone = await k(['get', 'sensors.iot.example.com']);
     expect(gone.code).not.toBe(0);
   });

@@ -1,0 +1,475 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Json, JsonObject, KubeObject } from '../../sim/k8s-types.js';
+import { isJsonObject } from '../../sim/k8s-types.js';
+import {
+  openApiV2,
+  openApiV3GroupVersion,
+  openApiV3GroupVersionDocument,
+  openApiV3Index,
+} from '../../sim/openapi/index.js';
+import { apiVersionOf, type ResourceType } from '../../sim/resource-types.js';
+import { TypeCatalog } from '../../sim/type-catalog.js';
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+const BUILTIN_PATCH = [
+  'application/apply-patch+yaml',
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+];
+
+/** Narrows a JSON value to an object, failing the test when it is not one. */
+function o(v: Json | undefined): JsonObject {
+  if (!isJsonObject(v)) throw new Error(`expected an object, got ${JSON.stringify(v)?.slice(0, 200)}`);
+  return v;
+}
+
+function arr(v: Json | undefined): Json[] {
+  if (!Array.isArray(v)) throw new Error(`expected an array, got ${JSON.stringify(v)?.slice(0, 200)}`);
+  return v;
+}
+
+function gvDoc(c: TypeCatalog, group: string, version: string): JsonObject {
+  return o(openApiV3GroupVersion(c, group, version));
+}
+
+function schemas(doc: JsonObject): JsonObject {
+  return o(o(doc['components'])['schemas']);
+}
+
+/** Every operation of a document with its path and path-level parameters merged in. */
+function operations(
+  doc: JsonObject,
+): Array<{ path: string; method: string; op: JsonObject; params: JsonObject[] }> {
+  const out: Array<{ path: string; method: string; op: JsonObject; params: JsonObject[] }> = [];
+  for (const [path, item] of Object.entries(o(doc['paths']))) {
+    const pathParams = Array.isArray(o(item)['parameters']) ? arr(o(item)['parameters']).map(o) : [];
+    for (const m of METHODS) {
+      const op = o(item)[m];
+      if (op === undefined) continue;
+      const own = Array.isArray(o(op)['parameters']) ? arr(o(op)['parameters']).map(o) : [];
+      out.push({ path, method: m, op: o(op), params: [...pathParams, ...own] });
+    }
+  }
+  return out;
+}
+
+function gvkOf(t: Pick<ResourceType, 'group' | 'version'>, kind: string): JsonObject {
+  return { group: t.group, kind, version: t.version };
+}
+
+function hasGvk(s: JsonObject, g: JsonObject): boolean {
+  const list = s['x-kubernetes-group-version-kind'];
+  return (
+    Array.isArray(list) &&
+    list.some(
+      (x) =>
+        isJsonObject(x) &&
+        x['group'] === g['group'] &&
+        x['version'] === g['version'] &&
+        x['kind'] === g['kind'],
+    )
+  );
+}
+
+/** Every "$ref" string anywhere in a value. */
+function refs(v: Json, out: string[] = []): string[] {
+  if (Array.isArray(v)) for (const x of v) refs(x, out);
+  else if (isJsonObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (k === '$ref' && typeof x === 'string') out.push(x);
+      else refs(x, out);
+    }
+  }
+  return out;
+}
+
+/** Paths of every occurrence of the given keywords with array values (i.e. used as keywords). */
+function arrayKeywords(v: Json, keys: string[], at = '', out: string[] = []): string[] {
+  if (Array.isArray(v)) v.forEach((x, i) => arrayKeywords(x, keys, `${at}[${i}]`, out));
+  else if (isJsonObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (keys.includes(k) && Array.isArray(x)) out.push(`${at}.${k}`);
+      arrayKeywords(x, keys, `${at}.${k}`, out);
+    }
+  }
+  return out;
+}
+
+/** Resolves a v3 property the way kubectl's PatchMetaFromOpenAPIV3 does: allOf[0], then $ref. */
+function resolveV3(doc: JsonObject, s: JsonObject): JsonObject {
+  let cur = s;
+  const allOf = cur['allOf'];
+  if (Array.isArray(allOf) && allOf.length > 0) cur = o(allOf[0]);
+  const r = cur['$ref'];
+  if (typeof r === 'string') cur = o(schemas(doc)[r.replace('#/components/schemas/', '')]);
+  return cur;
+}
+
+const CRD: KubeObject = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'crontabs.stable.example.com' },
+  spec: {
+    group: 'stable.example.com',
+    scope: 'Namespaced',
+    names: { plural: 'crontabs', singular: 'crontab', kind: 'CronTab', listKind: 'CronTabList' },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        subresources: {
+          status: {},
+          scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' },
+        },
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                properties: { cronSpec: { type: 'string' }, replicas: { type: 'integer' } },
+              },
+              status: { type: 'object', properties: { replicas: { type: 'integer' } } },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
+
+describe('openapi v3 index', () => {
+  it('lists every served group-version with a content hash of its document', () => {
+    const c = new TypeCatalog();
+    const index = openApiV3Index(c);
+    const paths = o(JSON.parse(JSON.stringify(index))['paths']);
+    expect(Object.keys(paths)).toEqual([
+      'api/v1',
+      'apis/apiextensions.k8s.io/v1',
+      'apis/apps/v1',
+      'apis/coordination.k8s.io/v1',
+    ]);
+    for (const [path, entry] of Object.entries(paths)) {
+      const url = String(o(entry)['serverRelativeURL']);
+      const m = /^\/openapi\/v3\/(.+)\?hash=([0-9A-F]{128})$/.exec(url);
+      expect(m?.[1]).toBe(path);
+      const [group, version] = path === 'api/v1' ? ['', 'v1'] : path.split('/').slice(1);
+      const doc = openApiV3GroupVersion(c, group ?? '', version ?? '');
+      const expected = createHash('sha512').update(JSON.stringify(doc)).digest('hex').toUpperCase();
+      expect(m?.[2]).toBe(expected);
+    }
+  });
+
+  it('adds a CRD group and changes only that group hash; a schema change changes it again', () => {
+    const c = new TypeCatalog();
+    const before = o(openApiV3Index(c)['paths']);
+    c.registerCrd(CRD);
+    const after = o(openApiV3Index(c)['paths']);
+    const url = String(o(after['apis/stable.example.com/v1'])['serverRelativeURL']);
+    expect(url).toMatch(/^\/openapi\/v3\/apis\/stable\.example\.com\/v1\?hash=[0-9A-F]{128}$/);
+    expect(after['api/v1']).toEqual(before['api/v1']);
+    expect(after['apis/apps/v1']).toEqual(before['apis/apps/v1']);
+
+    const changed = structuredClone(CRD);
+    const v = o(arr(o(changed['spec'] as Json)['versions'])[0]);
+    o(o(o(o(v['schema'])['openAPIV3Schema'])['properties'])['spec'])['description'] = 'changed';
+    c.registerCrd(changed);
+    const again = o(openApiV3Index(c)['paths']);
+    expect(String(o(again['apis/stable.example.com/v1'])['serverRelativeURL'])).not.toBe(url);
+
+    c.unregisterCrd('crontabs.stable.example.com');
+    expect(Object.keys(o(openApiV3Index(c)['paths']))).not.toContain('apis/stable.example.com/v1');
+    expect(openApiV3GroupVersion(c, 'stable.example.com', 'v1')).toBeUndefined();
+  });
+});
+
+describe('openapi v3 group-version documents', () => {
+  const c = new TypeCatalog();
+  c.registerCrd(CRD);
+  const gvs = [...new Set(c.all().map((t) => apiVersionOf(t)))];
+
+  it('are OpenAPI 3.0 documents whose $refs all resolve', () => {
+    for (const gv of gvs) {
+      const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv];
+      const doc = gvDoc(c, group ?? '', version ?? '');
+      expect(doc['openapi']).toBe('3.0.0');
+      expect(o(doc['info'])['title']).toBe('Kubernetes');
+      const names = Object.keys(schemas(doc));
+      for (const r of refs(doc)) {
+        expect(r.startsWith('#/components/schemas/'), r).toBe(true);
+        expect(names, `${gv}: ${r}`).toContain(r.slice('#/components/schemas/'.length));
+      }
+    }
+    expect(openApiV3GroupVersion(c, 'apps', 'v2')).toBeUndefined();
+    expect(openApiV3GroupVersion(c, 'nope.example.com', 'v1')).toBeUndefined();
+  });
+
+  it('has a schema with the GVK of every served kind and list kind', () => {
+    for (const t of c.all()) {
+      const doc = gvDoc(c, t.group, t.version);
+      const all = Object.values(schemas(doc)).map(o);
+      expect(
+        all.some((s) => hasGvk(s, gvkOf(t, t.kind))),
+        `${apiVersionOf(t)} ${t.kind}`,
+      ).toBe(true);
+      expect(
+        all.some((s) => hasGvk(s, gvkOf(t, t.listKind))),
+        `${apiVersionOf(t)} ${t.listKind}`,
+      ).toBe(true);
+    }
+  });
+
+  it('lists fieldValidation, dryRun, fieldManager and force plus the patch content types on every PATCH', () => {
+    let patches = 0;
+    for (const gv of gvs) {
+      const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv];
+      for (const { path, method, op, params } of operations(gvDoc(c, group ?? '', version ?? ''))) {
+        const names = params.filter((p) => p['in'] === 'query').map((p) => p['name']);
+        if (method === 'post' || method === 'put')
+          expect(names, `${method} ${path}`).toContain('fieldValidation');
+        if (method !== 'patch') continue;
+        patches++;
+        expect(names, path).toEqual(
+          expect.arrayContaining(['fieldValidation', 'dryRun', 'fieldManager', 'force']),
+        );
+        expect(op['x-kubernetes-action']).toBe('patch');
+        expect(isJsonObject(op['x-kubernetes-group-version-kind'])).toBe(true);
+        const types = Object.keys(o(o(op['requestBody'])['content'])).sort();
+        if (group === 'stable.example.com')
+          expect(types).toEqual(BUILTIN_PATCH.filter((x) => !x.includes('strategic')));
+        else expect(types).toEqual(BUILTIN_PATCH);
+      }
+    }
+    expect(patches).toBeGreaterThan(20);
+  });
+
+  it('lets kubectl find fieldValidation and strategic merge support by GVK for every served kind', () => {
+    for (const t of c.all()) {
+      const doc = gvDoc(c, t.group, t.version);
+      const matching = operations(doc).filter(
+        ({ method, op }) =>
+          method === 'patch' &&
+          JSON.stringify(op['x-kubernetes-group-version-kind']) === JSON.stringify(gvkOf(t, t.kind)),
+      );
+      expect(matching.length, t.kind).toBeGreaterThan(0);
+      // kubectl iterates paths in random order and trusts the first match, so all must agree.
+      for (const { params, op } of matching) {
+        expect(params.some((p) => p['name'] === 'fieldValidation' && p['in'] === 'query')).toBe(true);
+        expect(
+          Object.keys(o(o(op['requestBody'])['content'])).includes('application/strategic-merge-patch+json'),
+        ).toBe(!t.custom);
+      }
+    }
+  });
+
+  it('publishes collection, item, subresource and watch paths with unique operation IDs and actions', () => {
+    const doc = gvDoc(c, 'apps', 'v1');
+    const p = o(doc['paths']);
+    const ops = operations(doc);
+    const ids = ops.map(({ op }) => op['operationId']);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(o(o(p['/apis/apps/v1/namespaces/{namespace}/deployments'])['get'])['operationId']).toBe(
+      'listAppsV1NamespacedDeployment',
+    );
+    expect(o(o(p['/apis/apps/v1/namespaces/{namespace}/deployments'])['delete'])['x-kubernetes-action']).toBe(
+      'deletecollection',
+    );
+    expect(o(o(p['/apis/apps/v1/deployments'])['get'])['operationId']).toBe(
+      'listAppsV1DeploymentForAllNamespaces',
+    );
+    expect(
+      o(o(p['/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale'])['patch'])[
+        'x-kubernetes-group-version-kind'
+      ],
+    ).toEqual({ group: 'autoscaling', kind: 'Scale', version: 'v1' });
+    expect(
+      o(o(p['/apis/apps/v1/namespaces/{namespace}/deployments/{name}/status'])['put'])['operationId'],
+    ).toBe('replaceAppsV1NamespacedDeploymentStatus');
+    expect(
+      o(o(p['/apis/apps/v1/watch/namespaces/{namespace}/deployments/{name}'])['get'])['x-kubernetes-action'],
+    ).toBe('watch');
+    expect(o(o(p['/apis/apps/v1/watch/deployments'])['get'])['x-kubernetes-action']).toBe('watchlist');
+    const listParams = arr(o(p['/apis/apps/v1/deployments'])['parameters']).map((x) => o(x)['name']);
+    expect(listParams).toEqual(
+      expect.arrayContaining([
+        'labelSelector',
+        'fieldSelector',
+        'limit',
+        'continue',
+        'resourceVersion',
+        'resourceVersionMatch',
+        'sendInitialEvents',
+        'timeoutSeconds',
+        'watch',
+        'allowWatchBookmarks',
+        'pretty',
+      ]),
+    );
+    const del = ops.find(({ op }) => op['operationId'] === 'deleteAppsV1NamespacedDeployment');
+    expect(del?.params.map((x) => x['name'])).toEqual(
+      expect.arrayContaining([
+        'propagationPolicy',
+        'gracePeriodSeconds',
+        'orphanDependents',
+        'dryRun',
+        'name',
+        'namespace',
+      ]),
+    );
+    expect(
+      Object.keys(
+        ops
+          .filter(({ method }) => method === 'get')
+          .reduce<JsonObject>((acc, { op }) => ({ ...acc, [String(op['x-kubernetes-action'])]: true }), {}),
+      ),
+    ).toEqual(expect.arrayContaining(['get', 'list', 'watch', 'watchlist']));
+    const core = o(gvDoc(c, '', 'v1')['paths']);
+    expect(core['/api/v1/nodes/{name}']).toBeDefined();
+    expect(core['/api/v1/namespaces/{namespace}/nodes']).toBeUndefined();
+    expect(o(o(core['/api/v1/namespaces'])['delete'] ?? {})['operationId']).toBeUndefined();
+    expect(
+      o(o(core['/api/v1/namespaces/{namespace}/pods/{name}/eviction'])['post'])[
+        'x-kubernetes-group-version-kind'
+      ],
+    ).toEqual({ group: 'policy', kind: 'Eviction', version: 'v1' });
+  });
+
+  it('carries strategic-merge metadata where kubectl apply looks for it', () => {
+    const doc = gvDoc(c, 'apps', 'v1');
+    const deployment = o(
+      Object.values(schemas(doc)).find((s) =>
+        hasGvk(o(s), { group: 'apps', kind: 'Deployment', version: 'v1' }),
+      ),
+    );
+    const spec = resolveV3(doc, o(o(deployment['properties'])['spec']));
+    expect(o(o(spec['properties'])['replicas'])['type']).toBe('integer');
+    const strategy = o(o(spec['properties'])['strategy']);
+    expect(strategy['x-kubernetes-patch-strategy']).toBe('retainKeys');
+    expect(arr(strategy['allOf']).length).toBe(1);
+    const podSpec = resolveV3(
+      doc,
+      o(o(resolveV3(doc, o(o(spec['properties'])['template']))['properties'])['spec']),
+    );
+    const containers = o(o(podSpec['properties'])['containers']);
+    expect(containers['x-kubernetes-patch-merge-key']).toBe('name');
+    expect(containers['x-kubernetes-patch-strategy']).toBe('merge');
+    expect(containers['x-kubernetes-list-map-keys']).toEqual(['name']);
+    const container = resolveV3(doc, o(containers['items']));
+    expect(o(o(container['properties'])['ports'])['x-kubernetes-list-map-keys']).toEqual([
+      'containerPort',
+      'protocol',
+    ]);
+    expect(o(o(container['properties'])['env'])['x-kubernetes-patch-merge-key']).toBe('name');
+    expect(o(o(podSpec['properties'])['volumes'])['x-kubernetes-patch-strategy']).toBe('merge,retainKeys');
+    expect(o(schemas(doc)['io.k8s.apimachinery.pkg.api.resource.Quantity'])['oneOf']).toEqual([
+      { type: 'string' },
+      { type: 'number' },
+    ]);
+  });
+
+  it('serves a CRD version schema with metadata as ObjectMeta and the scale subresource', () => {
+    const doc = gvDoc(c, 'stable.example.com', 'v1');
+    const s = o(schemas(doc)['com.example.stable.v1.CronTab']);
+    expect(s['x-kubernetes-group-version-kind']).toEqual([
+      { group: 'stable.example.com', kind: 'CronTab', version: 'v1' },
+    ]);
+    const props = o(s['properties']);
+    expect(o(o(o(props['spec'])['properties'])['cronSpec'])['type']).toBe('string');
+    expect(refs(props['metadata'] ?? null)).toEqual([
+      '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
+    ]);
+    expect(o(props['apiVersion'])['type']).toBe('string');
+    expect(
+      hasGvk(o(schemas(doc)['com.example.stable.v1.CronTabList']), {
+        group: 'stable.example.com',
+        kind: 'CronTabList',
+        version: 'v1',
+      }),
+    ).toBe(true);
+    expect(
+      o(doc['paths'])['/apis/stable.example.com/v1/namespaces/{namespace}/crontabs/{name}/scale'],
+    ).toBeDefined();
+    expect(schemas(doc)['io.k8s.api.autoscaling.v1.Scale']).toBeDefined();
+  });
+
+  it('gives a schema-less CRD a preserve-unknown-fields kind', () => {
+    const cat = new TypeCatalog();
+    const bare = structuredClone(CRD);
+    const v = o(arr(o(bare['spec'] as Json)['versions'])[0]);
+    delete v['schema'];
+    cat.registerCrd(bare);
+    const s = o(schemas(gvDoc(cat, 'stable.example.com', 'v1'))['com.example.stable.v1.CronTab']);
+    expect(s['x-kubernetes-preserve-unknown-fields']).toBe(true);
+    expect(o(s['properties'])['metadata']).toBeDefined();
+  });
+
+  it('shares one built document between catalogues serving the same types', () => {
+    const a = new TypeCatalog();
+    const b = new TypeCatalog();
+    const coreA = openApiV3GroupVersionDocument(a, '', 'v1');
+    expect(openApiV3GroupVersionDocument(b, '', 'v1')).toBe(coreA);
+    a.registerCrd(CRD);
+    b.registerCrd(CRD);
+    expect(openApiV3GroupVersion(a, 'stable.example.com', 'v1')).toBe(
+      openApiV3GroupVersion(b, 'stable.example.com', 'v1'),
+    );
+    expect(openApiV3GroupVersionDocument(a, '', 'v1')).toBe(coreA);
+    expect(coreA?.json).toBe(JSON.stringify(coreA?.doc));
+  });
+});
+
+describe('openapi v2', () => {
+  const c = new TypeCatalog();
+  c.registerCrd(CRD);
+  const doc = openApiV2(c, { gitVersion: 'v1.31.0' });
+  const defs = o(doc['definitions']);
+
+  it('is a Swagger 2.0 document whose $refs resolve to definitions', () => {
+    expect(doc['swagger']).toBe('2.0');
+    expect(o(doc['info'])['version']).toBe('v1.31.0');
+    for (const r of refs(doc)) {
+      expect(r.startsWith('#/definitions/'), r).toBe(true);
+      expect(defs[r.slice('#/definitions/'.length)], r).toBeDefined();
+    }
+    // As keywords they hold arrays; JSONSchemaProps has properties of the same names, holding schemas.
+    expect(arrayKeywords(doc, ['oneOf', 'anyOf', 'allOf'])).toEqual([]);
+    expect(o(defs['io.k8s.apimachinery.pkg.api.resource.Quantity'])['type']).toBe('string');
+  });
+
+  it('marks PodSpec.containers with patch merge key name', () => {
+    const containers = o(o(o(defs['io.k8s.api.core.v1.PodSpec'])['properties'])['containers']);
+    expect(containers['x-kubernetes-patch-merge-key']).toBe('name');
+    expect(containers['x-kubernetes-patch-strategy']).toBe('merge');
+    expect(o(containers['items'])['$ref']).toBe('#/definitions/io.k8s.api.core.v1.Container');
+  });
+
+  it('has every served kind and path, with patch consumes and GVK extensions', () => {
+    for (const t of c.all()) {
+      expect(
+        Object.values(defs).some((s) => hasGvk(o(s), gvkOf(t, t.kind))),
+        t.kind,
+      ).toBe(true);
+    }
+    const paths = o(doc['paths']);
+    const patch = o(o(paths['/api/v1/namespaces/{namespace}/pods/{name}'])['patch']);
+    expect(patch['consumes']).toEqual([
+      'application/json-patch+json',
+      'application/merge-patch+json',
+      'application/strategic-merge-patch+json',
+      'application/apply-patch+yaml',
+    ]);
+    expect(patch['x-kubernetes-group-version-kind']).toEqual({ group: '', kind: 'Pod', version: 'v1' });
+    expect(arr(patch['parameters']).map((p) => o(p)['name'])).toEqual(
+      expect.arrayContaining(['body', 'fieldValidation', 'force']),
+    );
+    const crPatch = o(
+      o(paths['/apis/stable.example.com/v1/namespaces/{namespace}/crontabs/{name}'])['patch'],
+    );
+    expect(crPatch['consumes']).not.toContain('application/strategic-merge-patch+json');
+    expect(paths['/apis/apps/']).toBeDefined();
+    expect(paths['/version/']).toBeDefined();
+  });
+});
