@@ -16,7 +16,7 @@ import { applyMergePatch } from './patch/merge-patch.js';
 import { validatePatchOptions } from './patch/server-side-apply.js';
 import { isJsonObject, type JsonObject, type KubeObject } from './k8s-types.js';
 import { parseListOptions } from './list-options.js';
-import { openApiV2, openApiV3GroupVersion, openApiV3Index } from './openapi/index.js';
+import { openApiV2Document, openApiV3GroupVersionDocument, openApiV3Index } from './openapi/index.js';
 import { deleteSuccessStatus, PATCH_TYPES, type DeleteOptions, type Registry } from './registry.js';
 import { apiVersionOf, type ResourceType } from './resource-types.js';
 import { selectorFromLabelSelectorObject, selectorToString } from './selectors.js';
@@ -49,6 +49,8 @@ export interface OpenWatch {
   /** Holds events back (blackhole) or lets them flow again. */
   setPaused(paused: boolean): void;
 }
+
+const RETURNS_DELETED_OBJECT = new Set(['/Pod', '/Namespace', '/Service', '/PersistentVolumeClaim', 'apiextensions.k8s.io/CustomResourceDefinition']);
 
 /** A parsed resource URL. */
 interface ResourceRequest {
@@ -86,7 +88,7 @@ async function route(ctx: ApiServerContext, req: IncomingMessage, res: ServerRes
   if (parts.length === 1 && (p0 === 'healthz' || p0 === 'livez' || p0 === 'readyz')) return sendText(res, 'ok');
   if ((p0 === 'healthz' || p0 === 'livez' || p0 === 'readyz') && parts.length === 2) return sendText(res, 'ok');
   if (parts.length === 1 && p0 === 'version') return sendJson(res, 200, versionInfo(ctx.gitVersion, ctx.platform));
-  if (p0 === 'openapi') return serveOpenApi(ctx, res, parts.slice(1));
+  if (p0 === 'openapi') return serveOpenApi(ctx, req, res, parts.slice(1));
   if (p0 === 'api') {
     if (parts.length === 1) {
       const agg = wantsAggregatedDiscovery(accept);
@@ -120,20 +122,25 @@ function sendText(res: ServerResponse, text: string): void {
   res.end(text);
 }
 
-function serveOpenApi(ctx: ApiServerContext, res: ServerResponse, rest: string[]): void {
-  if (rest.length === 1 && rest[0] === 'v2') return sendJson(res, 200, openApiV2(ctx.catalog, { gitVersion: ctx.gitVersion }));
-  if (rest[0] === 'v3') {
-    if (rest.length === 1) return sendJson(res, 200, openApiV3Index(ctx.catalog));
+function serveOpenApi(ctx: ApiServerContext, req: IncomingMessage, res: ServerResponse, rest: string[]): void {
+  let built: { json: string; hash: string } | undefined;
+  if (rest.length === 1 && rest[0] === 'v2') built = openApiV2Document(ctx.catalog, { gitVersion: ctx.gitVersion });
+  else if (rest.length === 1 && rest[0] === 'v3') return sendJson(res, 200, openApiV3Index(ctx.catalog));
+  else if (rest[0] === 'v3') {
     const [, a, b, c] = rest;
-    const doc =
-      a === 'api' && b === 'v1' && rest.length === 3
-        ? openApiV3GroupVersion(ctx.catalog, '', 'v1')
-        : a === 'apis' && rest.length === 4
-          ? openApiV3GroupVersion(ctx.catalog, b ?? '', c ?? '')
-          : undefined;
-    if (doc) return sendJson(res, 200, doc);
+    if (a === 'api' && b === 'v1' && rest.length === 3) built = openApiV3GroupVersionDocument(ctx.catalog, '', 'v1');
+    else if (a === 'apis' && rest.length === 4) built = openApiV3GroupVersionDocument(ctx.catalog, b ?? '', c ?? '');
   }
-  throw pathNotFound();
+  if (!built) throw pathNotFound();
+  // The documents are large and shared: send the cached serialisation, with its hash as ETag.
+  const etag = `"${built.hash}"`;
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, { ETag: etag });
+    res.end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(built.json), ETag: etag });
+  res.end(built.json);
 }
 
 function parseResourcePath(catalog: TypeCatalog, group: string, version: string, rest: string[]): ResourceRequest {
@@ -252,7 +259,8 @@ async function serveResource(ctx: ApiServerContext, req: IncomingMessage, res: S
     }
     case 'DELETE': {
       const result = reg.delete(type, namespace, name, await deleteOptionsOf(req, url));
-      if (result.kind === 'pending' || type.custom || type.kind === 'Pod') return sendJson(res, 200, result.object);
+      // Like kube-apiserver: these kinds return the deleted object, the others a Success Status.
+      if (result.kind === 'pending' || type.custom || RETURNS_DELETED_OBJECT.has(`${type.group}/${type.kind}`)) return sendJson(res, 200, result.object);
       return sendJson(res, 200, deleteSuccessStatus(type, result.object));
     }
     default:
@@ -357,11 +365,12 @@ function serveWatch(ctx: ApiServerContext, req: IncomingMessage, res: ServerResp
     } else if (e.type !== 'ERROR' && shape === 'PartialObjectMetadata') object = partial(e.object as KubeObject);
     return JSON.stringify({ type: e.type, object }) + '\n';
   };
-  let handle: WatchHandle | undefined;
+  // Filled in once startWatch returns; end() may run before that (an immediate ERROR event).
+  const running: { handle?: WatchHandle } = {};
   const end = () => {
     if (ended) return;
     ended = true;
-    handle?.stop();
+    running.handle?.stop();
     if (!res.writableEnded) res.end();
   };
   const stream = {
@@ -371,11 +380,17 @@ function serveWatch(ctx: ApiServerContext, req: IncomingMessage, res: ServerResp
       if (!p) while (queue.length && !ended) res.write(queue.shift());
     },
   };
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
-  res.flushHeaders();
-  handle = startWatch(ctx.store, type, opts, {
+  // Headers go out lazily, so a watch that fails to start (resourceVersion too large) can
+  // still answer with an error status instead of a 200 stream.
+  const head = () => {
+    if (res.headersSent) return;
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.flushHeaders();
+  };
+  running.handle = startWatch(ctx.store, type, opts, {
     send(e) {
       if (ended) return;
+      head();
       const line = encode(e);
       if (paused) {
         queue.push(line);
@@ -383,8 +398,12 @@ function serveWatch(ctx: ApiServerContext, req: IncomingMessage, res: ServerResp
         if (queue.length > 10_000) res.destroy();
       } else res.write(line);
     },
-    end,
+    end() {
+      head();
+      end();
+    },
   }, ctx.watchTiming);
+  head();
   req.on('close', end);
   res.on('close', end);
   ctx.trackWatch(stream);

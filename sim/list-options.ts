@@ -51,7 +51,11 @@ export function parseListOptions(
   if (rvm !== '' && rvm !== 'NotOlderThan' && rvm !== 'Exact')
     throw badRequest(`resourceVersionMatch: Unsupported value: "${rvm}": supported values: "Exact", "NotOlderThan"`);
   const rv = query.get('resourceVersion') ?? undefined;
-  if (rvm !== '' && (rv === undefined || rv === ''))
+  const sieRaw = query.get('sendInitialEvents');
+  if (sieRaw !== null && rvm !== 'NotOlderThan')
+    throw badRequest('sendInitialEvents: Forbidden: sendInitialEvents is forbidden unless resourceVersionMatch is "NotOlderThan"');
+  // A watch-list (sendInitialEvents) may ask NotOlderThan the latest by leaving resourceVersion empty.
+  if (rvm !== '' && (rv === undefined || rv === '') && sieRaw === null)
     throw badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
   const timeoutRaw = query.get('timeoutSeconds');
   const sie = query.get('sendInitialEvents');

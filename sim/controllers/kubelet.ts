@@ -29,7 +29,6 @@ import {
   splitKey,
   statusOf,
   str,
-  strMap,
   type Condition,
   type Rec,
 } from './util.js';
@@ -707,7 +706,8 @@ export class Kubelets {
     const port = ports[0]?.['containerPort'];
     lines.push(`${t(450)} INFO  listening on 0.0.0.0:${typeof port === 'number' ? port : 8080}`);
     lines.push(`${t(500)} INFO  ready`);
-    if (strMap(pod.metadata, 'labels')['app'] !== undefined) lines.push(`${t(60_500)} INFO  health check ok`);
+    const uptime = this.h.now().getTime() - started;
+    for (let m = 1; m <= 3 && m * 60_000 <= uptime; m++) lines.push(`${t(m * 60_000 + 500)} INFO  health check ok`);
     return `${lines.join('\n')}\n`;
   }
 }

@@ -257,7 +257,8 @@ spec: {unit: celsius, interval: 10}
     expect(created.stderr).toBe('');
     expect(created.stdout).toContain('sensor.iot.example.com/temp-1 created');
     const table = await k(['get', 'sn']);
-    expect(table.stdout).toMatch(/NAME\s+UNIT\s+AGE/);
+    // With additionalPrinterColumns, Kubernetes shows Name plus exactly those columns (no implicit Age).
+    expect(table.stdout).toMatch(/^NAME\s+UNIT\n/);
     expect(table.stdout).toMatch(/temp-1\s+celsius/);
     const ssa = await k(['apply', '--server-side', '-f', '-'], { input: cr.replace('10', '30') });
     expect(ssa.code).toBe(0);
