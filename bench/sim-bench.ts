@@ -59,7 +59,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-function call(t: Target, method: string, path: string, body?: string): Promise<{ status: number; bytes: number }> {
+function call(
+  t: Target,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { Authorization: `Bearer ${t.token}` };
     if (body) headers['Content-Type'] = 'application/json';
@@ -77,9 +82,13 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'fleetgraph-bench-'));
   const kubeconfigPath = join(dir, 'kubeconfig.yaml');
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli.ts', 'sim', '--clusters', String(N), '--kubeconfig-out', kubeconfigPath], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'gateway/cli.ts', 'sim', '--clusters', String(N), '--kubeconfig-out', kubeconfigPath],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const ready = await new Promise<ReadyLine>((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -147,7 +156,8 @@ async function main(): Promise<void> {
           { headers: { Authorization: `Bearer ${t.token}` }, ca: t.ca, agent: false },
           (res) => {
             res.on('data', (d: Buffer) => {
-              for (const line of d.toString().split('\n')) if (line.includes('"ADDED"') && line.includes('bench-')) delivered++;
+              for (const line of d.toString().split('\n'))
+                if (line.includes('"ADDED"') && line.includes('bench-')) delivered++;
             });
             resolve(() => req.destroy());
           },
@@ -165,11 +175,22 @@ async function main(): Promise<void> {
         const i = w++;
         const t = watchTargets[i % watchTargets.length];
         if (!t) continue;
-        await call(t, 'POST', '/api/v1/namespaces/default/configmaps', JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `bench-${i}` }, data: { i: String(i) } }));
+        await call(
+          t,
+          'POST',
+          '/api/v1/namespaces/default/configmaps',
+          JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: `bench-${i}` },
+            data: { i: String(i) },
+          }),
+        );
       }
     }),
   );
-  while (delivered < expected && performance.now() - watchStart < 60_000) await new Promise((r) => setTimeout(r, 10));
+  while (delivered < expected && performance.now() - watchStart < 60_000)
+    await new Promise((r) => setTimeout(r, 10));
   const watchSeconds = (performance.now() - watchStart) / 1000;
   for (const s of stops) s();
   const rssAfter = rssMiB(pid);
@@ -196,7 +217,12 @@ async function main(): Promise<void> {
       p99ms: +percentile(latencies, 99).toFixed(2),
       MiBPerSecond: +(bytes / 1048576 / listSeconds).toFixed(1),
     },
-    watch: { watchers: watchTargets.length, writes: expected, delivered, eventsPerSecond: Math.round(delivered / watchSeconds) },
+    watch: {
+      watchers: watchTargets.length,
+      writes: expected,
+      delivered,
+      eventsPerSecond: Math.round(delivered / watchSeconds),
+    },
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   const ok = result.startSeconds < 10 && result.rssSettledMiB < 1536;

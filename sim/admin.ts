@@ -27,7 +27,9 @@ const conditionSchema = z
   .strict();
 const heartbeatSchema = z.object({ running: z.boolean() }).strict();
 const cordonSchema = z.object({ cordoned: z.boolean() }).strict();
-const platformSchema = z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, 'platform like linux/arm64 or linux/arm/v7');
+const platformSchema = z
+  .string()
+  .regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, 'platform like linux/arm64 or linux/arm/v7');
 const imageSchema = z.object({ name: z.string().min(1), platforms: z.array(platformSchema).min(1) }).strict();
 const addNodeSchema = z
   .object({
@@ -54,7 +56,10 @@ export interface AdminOptions {
  * request logs, over plain JSON. Mountable in any HTTP server (the gateway's demo mode does).
  * Returns false when the path is not under the prefix, so the caller can route it elsewhere.
  */
-export function createAdminHandler(fleet: SimFleet, options: AdminOptions = {}): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+export function createAdminHandler(
+  fleet: SimFleet,
+  options: AdminOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const prefix = options.prefix ?? '/_sim';
   const expected = options.token ? Buffer.from(`Bearer ${options.token}`) : undefined;
   return async (req, res) => {
@@ -64,7 +69,11 @@ export function createAdminHandler(fleet: SimFleet, options: AdminOptions = {}):
       if (expected) {
         const got = Buffer.from(req.headers.authorization ?? '');
         if (got.length !== expected.length || !timingSafeEqual(got, expected))
-          throw new AdminError(401, 'UNAUTHENTICATED', 'the admin API needs Authorization: Bearer <admin token>');
+          throw new AdminError(
+            401,
+            'UNAUTHENTICATED',
+            'the admin API needs Authorization: Bearer <admin token>',
+          );
       }
       const parts = url.pathname.slice(prefix.length).split('/').filter(Boolean).map(decodeURIComponent);
       const out = await dispatch(fleet, req, url, parts);
@@ -72,7 +81,12 @@ export function createAdminHandler(fleet: SimFleet, options: AdminOptions = {}):
     } catch (e) {
       if (e instanceof AdminError) send(res, e.status, { error: { code: e.code, message: e.message } });
       else if (e instanceof ZodError)
-        send(res, 400, { error: { code: 'VALIDATION_FAILED', message: e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') } });
+        send(res, 400, {
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+          },
+        });
       else send(res, 500, { error: { code: 'INTERNAL', message: (e as Error).message } });
     }
     return true;
@@ -96,17 +110,31 @@ function clusterOf(fleet: SimFleet, name: string | undefined): SimCluster {
 }
 
 function clusterView(c: SimCluster) {
-  return { name: c.name, server: c.server, site: c.spec.site, architectures: c.architectures(), labels: c.spec.labels, faults: c.faults };
+  return {
+    name: c.name,
+    server: c.server,
+    site: c.spec.site,
+    architectures: c.architectures(),
+    labels: c.spec.labels,
+    faults: c.faults,
+  };
 }
 
 function nodeExists(c: SimCluster, node: string): void {
-  if (!c.store.get('/nodes', undefined, node)) throw new AdminError(404, 'NOT_FOUND', `cluster ${c.name} has no node named ${JSON.stringify(node)}`);
+  if (!c.store.get('/nodes', undefined, node))
+    throw new AdminError(404, 'NOT_FOUND', `cluster ${c.name} has no node named ${JSON.stringify(node)}`);
 }
 
-async function dispatch(fleet: SimFleet, req: IncomingMessage, url: URL, parts: string[]): Promise<{ status?: number; body: unknown }> {
+async function dispatch(
+  fleet: SimFleet,
+  req: IncomingMessage,
+  url: URL,
+  parts: string[],
+): Promise<{ status?: number; body: unknown }> {
   const method = req.method ?? 'GET';
   const [a, name, b, node, c] = parts;
-  if (parts.length === 0 && method === 'GET') return { body: { clusters: fleet.info(), images: fleet.images.list() } };
+  if (parts.length === 0 && method === 'GET')
+    return { body: { clusters: fleet.info(), images: fleet.images.list() } };
   if (a === 'images') {
     if (parts.length === 1 && method === 'GET') return { body: { images: fleet.images.list() } };
     if (parts.length === 1 && method === 'POST') {
@@ -115,22 +143,25 @@ async function dispatch(fleet: SimFleet, req: IncomingMessage, url: URL, parts: 
       return { body: img };
     }
     if (parts.length === 2 && name !== undefined && method === 'PUT') {
-      const img = imageSchema.parse({ name, ...(await jsonBody(req) as object) });
+      const img = imageSchema.parse({ name, ...((await jsonBody(req)) as object) });
       fleet.images.set(img.name, img.platforms);
       return { body: img };
     }
     if (parts.length === 2 && name !== undefined && method === 'DELETE') {
-      if (!fleet.images.delete(name)) throw new AdminError(404, 'NOT_FOUND', `no image named ${JSON.stringify(name)} in the catalogue`);
+      if (!fleet.images.delete(name))
+        throw new AdminError(404, 'NOT_FOUND', `no image named ${JSON.stringify(name)} in the catalogue`);
       return { body: { deleted: name } };
     }
   }
   if (a === 'clusters') {
-    if (parts.length === 1 && method === 'GET') return { body: { clusters: fleet.clusters.map(clusterView) } };
+    if (parts.length === 1 && method === 'GET')
+      return { body: { clusters: fleet.clusters.map(clusterView) } };
     const cluster = clusterOf(fleet, name);
     if (parts.length === 2 && method === 'GET') return { body: clusterView(cluster) };
     if (b === 'faults' && parts.length === 3) {
       if (method === 'POST') return { body: { faults: await cluster.setFaults(await jsonBody(req)) } };
-      if (method === 'DELETE') return { body: { faults: await cluster.setFaults({ reset: true, offline: null }) } };
+      if (method === 'DELETE')
+        return { body: { faults: await cluster.setFaults({ reset: true, offline: null }) } };
     }
     if (b === 'wipe' && parts.length === 3 && method === 'POST') {
       cluster.wipe();
@@ -150,8 +181,18 @@ async function dispatch(fleet: SimFleet, req: IncomingMessage, url: URL, parts: 
     if (b === 'nodes') {
       if (parts.length === 3 && method === 'POST') {
         const spec = addNodeSchema.parse(await jsonBody(req));
-        if (cluster.store.get('/nodes', undefined, spec.name)) throw new AdminError(409, 'CONFLICT', `node ${spec.name} already exists`);
-        const pool = { count: 1, architecture: spec.architecture, role: spec.role, cpu: spec.cpu, memory: spec.memory, pods: spec.pods, name: spec.name, ...(spec.labels ? { labels: spec.labels } : {}) };
+        if (cluster.store.get('/nodes', undefined, spec.name))
+          throw new AdminError(409, 'CONFLICT', `node ${spec.name} already exists`);
+        const pool = {
+          count: 1,
+          architecture: spec.architecture,
+          role: spec.role,
+          cpu: spec.cpu,
+          memory: spec.memory,
+          pods: spec.pods,
+          name: spec.name,
+          ...(spec.labels ? { labels: spec.labels } : {}),
+        };
         return { status: 201, body: { node: cluster.controllers.addNode(pool).metadata.name } };
       }
       if (node !== undefined) {
@@ -189,13 +230,22 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** A standalone HTTP server for the admin API. */
-export async function startAdminServer(fleet: SimFleet, opts: AdminOptions & { host?: string; port?: number } = {}): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export async function startAdminServer(
+  fleet: SimFleet,
+  opts: AdminOptions & { host?: string; port?: number } = {},
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const host = opts.host ?? '127.0.0.1';
-  if (!isLoopback(host) && !opts.token) throw new Error(`the admin API listens on ${host}, beyond loopback: set an admin token (--admin-token or FLEETGRAPH_SIM_ADMIN_TOKEN)`);
+  if (!isLoopback(host) && !opts.token)
+    throw new Error(
+      `the admin API listens on ${host}, beyond loopback: set an admin token (--admin-token or FLEETGRAPH_SIM_ADMIN_TOKEN)`,
+    );
   const handler = createAdminHandler(fleet, opts);
   const server = createServer((req, res) => {
     void handler(req, res).then((handled) => {
-      if (!handled) send(res, 404, { error: { code: 'NOT_FOUND', message: `the admin API lives under ${opts.prefix ?? '/_sim'}` } });
+      if (!handled)
+        send(res, 404, {
+          error: { code: 'NOT_FOUND', message: `the admin API lives under ${opts.prefix ?? '/_sim'}` },
+        });
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -207,7 +257,11 @@ export async function startAdminServer(fleet: SimFleet, opts: AdminOptions & { h
   return {
     url: `http://${shownHost}:${port}${opts.prefix ?? '/_sim'}`,
     server,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -10,7 +10,15 @@ import {
   versionInfo,
   wantsAggregatedDiscovery,
 } from './discovery.js';
-import { ApiError, badRequest, conflict, internalError, methodNotAllowed, pathNotFound, unauthorized } from './errors.js';
+import {
+  ApiError,
+  badRequest,
+  conflict,
+  internalError,
+  methodNotAllowed,
+  pathNotFound,
+  unauthorized,
+} from './errors.js';
 import { applyJsonPatch } from './patch/json-patch.js';
 import { applyMergePatch } from './patch/merge-patch.js';
 import { validatePatchOptions } from './patch/server-side-apply.js';
@@ -24,7 +32,16 @@ import type { ObjectStore } from './store.js';
 import { toTable } from './table.js';
 import type { TypeCatalog } from './type-catalog.js';
 import { startWatch, type WatchHandle, type WatchTiming, type WireWatchEvent } from './watch.js';
-import { decodeBody, mediaType, negotiateShape, readBody, refusesJson, sendError, sendJson, type ResponseShape } from './http-util.js';
+import {
+  decodeBody,
+  mediaType,
+  negotiateShape,
+  readBody,
+  refusesJson,
+  sendError,
+  sendJson,
+  type ResponseShape,
+} from './http-util.js';
 
 /** What the HTTP layer needs from a simulated cluster. */
 export interface ApiServerContext {
@@ -50,7 +67,13 @@ export interface OpenWatch {
   setPaused(paused: boolean): void;
 }
 
-const RETURNS_DELETED_OBJECT = new Set(['/Pod', '/Namespace', '/Service', '/PersistentVolumeClaim', 'apiextensions.k8s.io/CustomResourceDefinition']);
+const RETURNS_DELETED_OBJECT = new Set([
+  '/Pod',
+  '/Namespace',
+  '/Service',
+  '/PersistentVolumeClaim',
+  'apiextensions.k8s.io/CustomResourceDefinition',
+]);
 
 /** A parsed resource URL. */
 interface ResourceRequest {
@@ -62,7 +85,9 @@ interface ResourceRequest {
 }
 
 /** Creates the request handler for one cluster's Kubernetes API. */
-export function createApiHandler(ctx: ApiServerContext): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createApiHandler(
+  ctx: ApiServerContext,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const expected = Buffer.from(`Bearer ${ctx.token}`);
   const authorized = (req: IncomingMessage): boolean => {
     const got = Buffer.from(req.headers.authorization ?? '');
@@ -72,7 +97,15 @@ export function createApiHandler(ctx: ApiServerContext): (req: IncomingMessage, 
     try {
       if (!authorized(req)) throw unauthorized();
       if (refusesJson(req.headers.accept))
-        throw new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotAcceptable', message: `only the following media types are accepted: application/json, application/yaml`, code: 406 });
+        throw new ApiError({
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          reason: 'NotAcceptable',
+          message: `only the following media types are accepted: application/json, application/yaml`,
+          code: 406,
+        });
       const url = new URL(req.url ?? '/', 'https://sim.invalid');
       await route(ctx, req, res, url);
     } catch (e) {
@@ -81,18 +114,30 @@ export function createApiHandler(ctx: ApiServerContext): (req: IncomingMessage, 
   };
 }
 
-async function route(ctx: ApiServerContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const parts = url.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+async function route(
+  ctx: ApiServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const parts = url.pathname
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   const accept = req.headers.accept;
   const [p0, p1, p2] = parts;
-  if (parts.length === 1 && (p0 === 'healthz' || p0 === 'livez' || p0 === 'readyz')) return sendText(res, 'ok');
-  if ((p0 === 'healthz' || p0 === 'livez' || p0 === 'readyz') && parts.length === 2) return sendText(res, 'ok');
-  if (parts.length === 1 && p0 === 'version') return sendJson(res, 200, versionInfo(ctx.gitVersion, ctx.platform));
+  if (parts.length === 1 && (p0 === 'healthz' || p0 === 'livez' || p0 === 'readyz'))
+    return sendText(res, 'ok');
+  if ((p0 === 'healthz' || p0 === 'livez' || p0 === 'readyz') && parts.length === 2)
+    return sendText(res, 'ok');
+  if (parts.length === 1 && p0 === 'version')
+    return sendJson(res, 200, versionInfo(ctx.gitVersion, ctx.platform));
   if (p0 === 'openapi') return serveOpenApi(ctx, req, res, parts.slice(1));
   if (p0 === 'api') {
     if (parts.length === 1) {
       const agg = wantsAggregatedDiscovery(accept);
-      if (agg) return sendJson(res, 200, aggregatedDiscovery(ctx.catalog, true, agg), aggregatedContentType(agg));
+      if (agg)
+        return sendJson(res, 200, aggregatedDiscovery(ctx.catalog, true, agg), aggregatedContentType(agg));
       return sendJson(res, 200, apiVersions(ctx.serverAddress()));
     }
     if (p1 !== 'v1') throw pathNotFound();
@@ -102,12 +147,14 @@ async function route(ctx: ApiServerContext, req: IncomingMessage, res: ServerRes
   if (p0 === 'apis') {
     if (parts.length === 1) {
       const agg = wantsAggregatedDiscovery(accept);
-      if (agg) return sendJson(res, 200, aggregatedDiscovery(ctx.catalog, false, agg), aggregatedContentType(agg));
+      if (agg)
+        return sendJson(res, 200, aggregatedDiscovery(ctx.catalog, false, agg), aggregatedContentType(agg));
       return sendJson(res, 200, apiGroupList(ctx.catalog));
     }
     const group = p1 ?? '';
     if (!ctx.catalog.groups().includes(group)) throw pathNotFound();
-    if (parts.length === 2) return sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(ctx.catalog, group) });
+    if (parts.length === 2)
+      return sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(ctx.catalog, group) });
     const version = p2 ?? '';
     const list = apiResourceList(ctx.catalog, group, version);
     if (!list) throw pathNotFound();
@@ -118,18 +165,29 @@ async function route(ctx: ApiServerContext, req: IncomingMessage, res: ServerRes
 }
 
 function sendText(res: ServerResponse, text: string): void {
-  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(200, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
-function serveOpenApi(ctx: ApiServerContext, req: IncomingMessage, res: ServerResponse, rest: string[]): void {
+function serveOpenApi(
+  ctx: ApiServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rest: string[],
+): void {
   let built: { json: string; hash: string } | undefined;
-  if (rest.length === 1 && rest[0] === 'v2') built = openApiV2Document(ctx.catalog, { gitVersion: ctx.gitVersion });
+  if (rest.length === 1 && rest[0] === 'v2')
+    built = openApiV2Document(ctx.catalog, { gitVersion: ctx.gitVersion });
   else if (rest.length === 1 && rest[0] === 'v3') return sendJson(res, 200, openApiV3Index(ctx.catalog));
   else if (rest[0] === 'v3') {
     const [, a, b, c] = rest;
-    if (a === 'api' && b === 'v1' && rest.length === 3) built = openApiV3GroupVersionDocument(ctx.catalog, '', 'v1');
-    else if (a === 'apis' && rest.length === 4) built = openApiV3GroupVersionDocument(ctx.catalog, b ?? '', c ?? '');
+    if (a === 'api' && b === 'v1' && rest.length === 3)
+      built = openApiV3GroupVersionDocument(ctx.catalog, '', 'v1');
+    else if (a === 'apis' && rest.length === 4)
+      built = openApiV3GroupVersionDocument(ctx.catalog, b ?? '', c ?? '');
   }
   if (!built) throw pathNotFound();
   // The documents are large and shared: send the cached serialisation, with its hash as ETag.
@@ -139,11 +197,20 @@ function serveOpenApi(ctx: ApiServerContext, req: IncomingMessage, res: ServerRe
     res.end();
     return;
   }
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(built.json), ETag: etag });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(built.json),
+    ETag: etag,
+  });
   res.end(built.json);
 }
 
-function parseResourcePath(catalog: TypeCatalog, group: string, version: string, rest: string[]): ResourceRequest {
+function parseResourcePath(
+  catalog: TypeCatalog,
+  group: string,
+  version: string,
+  rest: string[],
+): ResourceRequest {
   let legacyWatch = false;
   if (rest[0] === 'watch') {
     legacyWatch = true;
@@ -161,7 +228,8 @@ function parseResourcePath(catalog: TypeCatalog, group: string, version: string,
   const type = catalog.lookup(group, version, plural ?? '');
   if (!type || extra.length > 0) throw pathNotFound();
   if (type.namespaced === false && namespace !== undefined) throw pathNotFound();
-  if (subresource !== undefined && !type.subresources.some((s) => s.name === subresource)) throw pathNotFound();
+  if (subresource !== undefined && !type.subresources.some((s) => s.name === subresource))
+    throw pathNotFound();
   return { type, namespace, name, subresource, legacyWatch };
 }
 
@@ -177,11 +245,18 @@ function fieldManagerOf(req: IncomingMessage, url: URL): string {
 
 function dryRunOf(url: URL): boolean {
   const values = url.searchParams.getAll('dryRun');
-  for (const v of values) if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
+  for (const v of values)
+    if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
   return values.length > 0;
 }
 
-async function serveResource(ctx: ApiServerContext, req: IncomingMessage, res: ServerResponse, url: URL, r: ResourceRequest): Promise<void> {
+async function serveResource(
+  ctx: ApiServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  r: ResourceRequest,
+): Promise<void> {
   const { type, namespace, name, subresource } = r;
   const reg = ctx.registry;
   const method = req.method ?? 'GET';
@@ -190,28 +265,54 @@ async function serveResource(ctx: ApiServerContext, req: IncomingMessage, res: S
   if (name === undefined) {
     if (method === 'GET') {
       const opts = parseListOptions(type, namespace, q);
-      if (r.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1') return serveWatch(ctx, req, res, type, opts, shape, q);
+      if (r.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1')
+        return serveWatch(ctx, req, res, type, opts, shape, q);
       const page = reg.list(type, opts);
       if (shape === 'Table')
-        return sendJson(res, 200, tableOf(ctx, type, page.items, q, page.resourceVersion, page.continueToken, page.remainingItemCount));
+        return sendJson(
+          res,
+          200,
+          tableOf(
+            ctx,
+            type,
+            page.items,
+            q,
+            page.resourceVersion,
+            page.continueToken,
+            page.remainingItemCount,
+          ),
+        );
       const metadata: JsonObject = { resourceVersion: page.resourceVersion };
       if (page.continueToken) metadata['continue'] = page.continueToken;
       if (page.remainingItemCount !== undefined) metadata['remainingItemCount'] = page.remainingItemCount;
       if (shape === 'PartialObjectMetadata')
-        return sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items: page.items.map(partial) });
+        return sendJson(res, 200, {
+          kind: 'PartialObjectMetadataList',
+          apiVersion: 'meta.k8s.io/v1',
+          metadata,
+          items: page.items.map(partial),
+        });
       // Built-in list items carry no apiVersion/kind on the wire; custom resources do.
       const items = type.custom ? page.items : page.items.map(stripTypeMeta);
       return sendJson(res, 200, { kind: type.listKind, apiVersion: apiVersionOf(type), metadata, items });
     }
     if (method === 'POST') {
       const body = decodeBody(await readBody(req), req.headers['content-type']);
-      const created = reg.create(type, namespace, body, { fieldManager: fieldManagerOf(req, url), dryRun: dryRunOf(url) });
+      const created = reg.create(type, namespace, body, {
+        fieldManager: fieldManagerOf(req, url),
+        dryRun: dryRunOf(url),
+      });
       return sendJson(res, 201, created);
     }
     if (method === 'DELETE') {
       const opts = parseListOptions(type, namespace, q);
       const deleted = reg.deleteCollection(type, opts, await deleteOptionsOf(req, url));
-      return sendJson(res, 200, { kind: type.listKind, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(ctx.store.currentRevision) }, items: deleted });
+      return sendJson(res, 200, {
+        kind: type.listKind,
+        apiVersion: apiVersionOf(type),
+        metadata: { resourceVersion: String(ctx.store.currentRevision) },
+        items: deleted,
+      });
     }
     throw methodNotAllowed();
   }
@@ -231,16 +332,24 @@ async function serveResource(ctx: ApiServerContext, req: IncomingMessage, res: S
     if (subresource === 'eviction') reg.delete(type, namespace, name, {});
     else {
       const target = isJsonObject(body) && isJsonObject(body['target']) ? body['target'] : {};
-      if (typeof target['name'] !== 'string' || target['name'] === '') throw badRequest('binding target.name (the node) is required');
+      if (typeof target['name'] !== 'string' || target['name'] === '')
+        throw badRequest('binding target.name (the node) is required');
       reg.bind(namespace ?? 'default', name, target['name']);
     }
-    return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    return sendJson(res, 201, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      code: 201,
+    });
   }
   const sub = subresource === 'status' ? ({ subresource: 'status' } as const) : {};
   switch (method) {
     case 'GET': {
       const obj = reg.get(type, namespace, name);
-      if (shape === 'Table') return sendJson(res, 200, tableOf(ctx, type, [obj], q, obj.metadata.resourceVersion ?? ''));
+      if (shape === 'Table')
+        return sendJson(res, 200, tableOf(ctx, type, [obj], q, obj.metadata.resourceVersion ?? ''));
       if (shape === 'PartialObjectMetadata') return sendJson(res, 200, partial(obj));
       return sendJson(res, 200, obj);
     }
@@ -252,15 +361,25 @@ async function serveResource(ctx: ApiServerContext, req: IncomingMessage, res: S
       const ct = mediaType(req.headers['content-type']);
       if (!(PATCH_TYPES as readonly string[]).includes(ct)) throw unsupportedPatch(ct);
       const force = q.get('force') === 'true';
-      validatePatchOptions({ apply: ct === 'application/apply-patch+yaml', fieldManager: q.get('fieldManager') ?? undefined, force: q.get('force') === null ? undefined : force });
-      const existed = ct === 'application/apply-patch+yaml' ? reg.find(type, namespace, name) !== undefined : true;
+      validatePatchOptions({
+        apply: ct === 'application/apply-patch+yaml',
+        fieldManager: q.get('fieldManager') ?? undefined,
+        force: q.get('force') === null ? undefined : force,
+      });
+      const existed =
+        ct === 'application/apply-patch+yaml' ? reg.find(type, namespace, name) !== undefined : true;
       const out = reg.patch(type, namespace, name, ct, await readBody(req), { ...write, ...sub, force });
       return sendJson(res, existed ? 200 : 201, out);
     }
     case 'DELETE': {
       const result = reg.delete(type, namespace, name, await deleteOptionsOf(req, url));
       // Like kube-apiserver: these kinds return the deleted object, the others a Success Status.
-      if (result.kind === 'pending' || type.custom || RETURNS_DELETED_OBJECT.has(`${type.group}/${type.kind}`)) return sendJson(res, 200, result.object);
+      if (
+        result.kind === 'pending' ||
+        type.custom ||
+        RETURNS_DELETED_OBJECT.has(`${type.group}/${type.kind}`)
+      )
+        return sendJson(res, 200, result.object);
       return sendJson(res, 200, deleteSuccessStatus(type, result.object));
     }
     default:
@@ -289,14 +408,19 @@ async function deleteOptionsOf(req: IncomingMessage, url: URL): Promise<DeleteOp
     if (isJsonObject(body)) {
       const pp = body['propagationPolicy'];
       if (pp === 'Orphan' || pp === 'Background' || pp === 'Foreground') opts.propagationPolicy = pp;
-      else if (pp !== undefined && pp !== null) throw badRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(pp)}: supported values: "Foreground", "Background", "Orphan"`);
+      else if (pp !== undefined && pp !== null)
+        throw badRequest(
+          `propagationPolicy: Unsupported value: ${JSON.stringify(pp)}: supported values: "Foreground", "Background", "Orphan"`,
+        );
       if (body['orphanDependents'] === true) opts.propagationPolicy = 'Orphan';
-      if (typeof body['gracePeriodSeconds'] === 'number') opts.gracePeriodSeconds = body['gracePeriodSeconds'];
+      if (typeof body['gracePeriodSeconds'] === 'number')
+        opts.gracePeriodSeconds = body['gracePeriodSeconds'];
       const pre = body['preconditions'];
       if (isJsonObject(pre)) {
         opts.preconditions = {};
         if (typeof pre['uid'] === 'string') opts.preconditions.uid = pre['uid'];
-        if (typeof pre['resourceVersion'] === 'string') opts.preconditions.resourceVersion = pre['resourceVersion'];
+        if (typeof pre['resourceVersion'] === 'string')
+          opts.preconditions.resourceVersion = pre['resourceVersion'];
       }
       if (Array.isArray(body['dryRun']) && body['dryRun'].includes('All')) opts.dryRun = true;
     }
@@ -304,7 +428,10 @@ async function deleteOptionsOf(req: IncomingMessage, url: URL): Promise<DeleteOp
   const q = url.searchParams;
   const pp = q.get('propagationPolicy');
   if (pp === 'Orphan' || pp === 'Background' || pp === 'Foreground') opts.propagationPolicy = pp;
-  else if (pp) throw badRequest(`propagationPolicy: Unsupported value: "${pp}": supported values: "Foreground", "Background", "Orphan"`);
+  else if (pp)
+    throw badRequest(
+      `propagationPolicy: Unsupported value: "${pp}": supported values: "Foreground", "Background", "Orphan"`,
+    );
   if (q.get('orphanDependents') === 'true') opts.propagationPolicy = 'Orphan';
   const gp = q.get('gracePeriodSeconds');
   if (gp !== null && gp !== '') opts.gracePeriodSeconds = Number(gp);
@@ -312,16 +439,36 @@ async function deleteOptionsOf(req: IncomingMessage, url: URL): Promise<DeleteOp
   return opts;
 }
 
-async function serveScale(ctx: ApiServerContext, req: IncomingMessage, res: ServerResponse, r: ResourceRequest, name: string, write: { fieldManager: string; dryRun: boolean }): Promise<void> {
+async function serveScale(
+  ctx: ApiServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: ResourceRequest,
+  name: string,
+  write: { fieldManager: string; dryRun: boolean },
+): Promise<void> {
   const reg = ctx.registry;
   const method = req.method ?? 'GET';
   const toScale = (obj: KubeObject): JsonObject => {
     const spec = isJsonObject(obj['spec']) ? obj['spec'] : {};
     const status = isJsonObject(obj['status']) ? obj['status'] : {};
-    const sel = isJsonObject(spec['selector']) ? selectorToString(selectorFromLabelSelectorObject(spec['selector'])) : '';
-    const metadata: JsonObject = { name: obj.metadata.name ?? '', uid: obj.metadata.uid ?? '', resourceVersion: obj.metadata.resourceVersion ?? '', creationTimestamp: obj.metadata.creationTimestamp ?? null };
+    const sel = isJsonObject(spec['selector'])
+      ? selectorToString(selectorFromLabelSelectorObject(spec['selector']))
+      : '';
+    const metadata: JsonObject = {
+      name: obj.metadata.name ?? '',
+      uid: obj.metadata.uid ?? '',
+      resourceVersion: obj.metadata.resourceVersion ?? '',
+      creationTimestamp: obj.metadata.creationTimestamp ?? null,
+    };
     if (obj.metadata.namespace) metadata['namespace'] = obj.metadata.namespace;
-    return { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata, spec: { replicas: Number(spec['replicas'] ?? 0) }, status: { replicas: Number(status['replicas'] ?? 0), selector: sel } };
+    return {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata,
+      spec: { replicas: Number(spec['replicas'] ?? 0) },
+      status: { replicas: Number(status['replicas'] ?? 0), selector: sel },
+    };
   };
   const obj = reg.get(r.type, r.namespace, name);
   if (method === 'GET') return sendJson(res, 200, toScale(obj));
@@ -334,23 +481,39 @@ async function serveScale(ctx: ApiServerContext, req: IncomingMessage, res: Serv
     const ct = mediaType(req.headers['content-type']);
     const patch = decodeBody(text, 'application/json');
     if (ct === 'application/json-patch+json') desired = applyJsonPatch(current, patch);
-    else if (ct === 'application/merge-patch+json' || ct === 'application/strategic-merge-patch+json') desired = applyMergePatch(current, patch);
+    else if (ct === 'application/merge-patch+json' || ct === 'application/strategic-merge-patch+json')
+      desired = applyMergePatch(current, patch);
     else throw unsupportedPatch(ct);
   }
-  if (!isJsonObject(desired) || !isJsonObject(desired['spec'])) throw badRequest('the body is not a Scale object');
+  if (!isJsonObject(desired) || !isJsonObject(desired['spec']))
+    throw badRequest('the body is not a Scale object');
   const meta = isJsonObject(desired['metadata']) ? desired['metadata'] : {};
-  if (typeof meta['resourceVersion'] === 'string' && meta['resourceVersion'] !== '' && meta['resourceVersion'] !== obj.metadata.resourceVersion) {
+  if (
+    typeof meta['resourceVersion'] === 'string' &&
+    meta['resourceVersion'] !== '' &&
+    meta['resourceVersion'] !== obj.metadata.resourceVersion
+  ) {
     throw conflict({ group: r.type.group, resource: r.type.plural, name });
   }
   const replicas = desired['spec']['replicas'];
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
-    throw badRequest(`spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be a non-negative integer`);
+    throw badRequest(
+      `spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be a non-negative integer`,
+    );
   const spec = isJsonObject(obj['spec']) ? obj['spec'] : {};
   const updated = reg.update(r.type, r.namespace, name, { ...obj, spec: { ...spec, replicas } }, write);
   return sendJson(res, 200, toScale(updated));
 }
 
-function serveWatch(ctx: ApiServerContext, req: IncomingMessage, res: ServerResponse, type: ResourceType, opts: ReturnType<typeof parseListOptions>, shape: ResponseShape, q: URLSearchParams): void {
+function serveWatch(
+  ctx: ApiServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  type: ResourceType,
+  opts: ReturnType<typeof parseListOptions>,
+  shape: ResponseShape,
+  q: URLSearchParams,
+): void {
   let first = true;
   let paused = false;
   const queue: string[] = [];
@@ -358,11 +521,18 @@ function serveWatch(ctx: ApiServerContext, req: IncomingMessage, res: ServerResp
   const encode = (e: WireWatchEvent): string => {
     let object: unknown = e.object;
     if (e.type !== 'ERROR' && e.type !== 'BOOKMARK' && shape === 'Table') {
-      const t = tableOf(ctx, type, [e.object as KubeObject], q, (e.object as KubeObject).metadata.resourceVersion ?? '');
+      const t = tableOf(
+        ctx,
+        type,
+        [e.object as KubeObject],
+        q,
+        (e.object as KubeObject).metadata.resourceVersion ?? '',
+      );
       if (!first) delete t['columnDefinitions'];
       first = false;
       object = t;
-    } else if (e.type !== 'ERROR' && shape === 'PartialObjectMetadata') object = partial(e.object as KubeObject);
+    } else if (e.type !== 'ERROR' && shape === 'PartialObjectMetadata')
+      object = partial(e.object as KubeObject);
     return JSON.stringify({ type: e.type, object }) + '\n';
   };
   // Filled in once startWatch returns; end() may run before that (an immediate ERROR event).
@@ -384,34 +554,53 @@ function serveWatch(ctx: ApiServerContext, req: IncomingMessage, res: ServerResp
   // still answer with an error status instead of a 200 stream.
   const head = () => {
     if (res.headersSent) return;
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache, private',
+    });
     res.flushHeaders();
   };
-  running.handle = startWatch(ctx.store, type, opts, {
-    send(e) {
-      if (ended) return;
-      head();
-      const line = encode(e);
-      if (paused) {
-        queue.push(line);
-        // A link that stays dark long enough loses the connection, as TCP would.
-        if (queue.length > 10_000) res.destroy();
-      } else res.write(line);
+  running.handle = startWatch(
+    ctx.store,
+    type,
+    opts,
+    {
+      send(e) {
+        if (ended) return;
+        head();
+        const line = encode(e);
+        if (paused) {
+          queue.push(line);
+          // A link that stays dark long enough loses the connection, as TCP would.
+          if (queue.length > 10_000) res.destroy();
+        } else res.write(line);
+      },
+      end() {
+        head();
+        end();
+      },
     },
-    end() {
-      head();
-      end();
-    },
-  }, ctx.watchTiming);
+    ctx.watchTiming,
+  );
   head();
   req.on('close', end);
   res.on('close', end);
   ctx.trackWatch(stream);
 }
 
-function tableOf(ctx: ApiServerContext, type: ResourceType, items: KubeObject[], q: URLSearchParams, rv: string, cont?: string, remaining?: number): JsonObject {
+function tableOf(
+  ctx: ApiServerContext,
+  type: ResourceType,
+  items: KubeObject[],
+  q: URLSearchParams,
+  rv: string,
+  cont?: string,
+  remaining?: number,
+): JsonObject {
   const io = q.get('includeObject');
-  if (io !== null && io !== 'None' && io !== 'Object' && io !== 'Metadata') throw badRequest(`unrecognized includeObject value: ${JSON.stringify(io)}`);
+  if (io !== null && io !== 'None' && io !== 'Object' && io !== 'Metadata')
+    throw badRequest(`unrecognized includeObject value: ${JSON.stringify(io)}`);
   const includeObject = io === 'None' || io === 'Object' ? io : 'Metadata';
   const opts: Parameters<typeof toTable>[2] = { includeObject, now: new Date(), resourceVersion: rv };
   if (cont) opts.continue = cont;
@@ -422,11 +611,14 @@ function tableOf(ctx: ApiServerContext, type: ResourceType, items: KubeObject[],
 }
 
 function partial(obj: KubeObject): JsonObject {
-  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata as JsonObject };
+  return {
+    kind: 'PartialObjectMetadata',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: obj.metadata as JsonObject,
+  };
 }
 
 function stripTypeMeta(obj: KubeObject): Omit<KubeObject, 'apiVersion' | 'kind'> {
   const { apiVersion: _a, kind: _k, ...rest } = obj;
   return rest;
 }
-

@@ -57,7 +57,8 @@ export async function runSimCommand(argv: string[]): Promise<number> {
   const num = (name: string, v: string | undefined, min: number): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number >= ${min}, got ${JSON.stringify(v)}`);
+    if (!Number.isFinite(n) || n < min)
+      throw new Error(`--${name} must be a number >= ${min}, got ${JSON.stringify(v)}`);
     return n;
   };
   let scenario: Scenario;
@@ -70,8 +71,12 @@ export async function runSimCommand(argv: string[]): Promise<number> {
     timeScale = num('time-scale', args['time-scale'], 0.001);
     adminPort = num('admin-port', args['admin-port'], 0);
     seed = num('seed', args.seed, 0);
-    if (clusters !== undefined && args.scenario !== undefined) return fail('give either --scenario or --clusters, not both');
-    scenario = clusters !== undefined ? generateFleet({ clusters, ...(seed !== undefined ? { seed } : {}) }) : await loadScenario(args.scenario ?? 'smart-city');
+    if (clusters !== undefined && args.scenario !== undefined)
+      return fail('give either --scenario or --clusters, not both');
+    scenario =
+      clusters !== undefined
+        ? generateFleet({ clusters, ...(seed !== undefined ? { seed } : {}) })
+        : await loadScenario(args.scenario ?? 'smart-city');
   } catch (e) {
     return fail((e as Error).message);
   }
@@ -79,18 +84,34 @@ export async function runSimCommand(argv: string[]): Promise<number> {
   const kubeconfigPath = resolve(args['kubeconfig-out'] ?? '.fleetgraph/sim-kubeconfig.yaml');
   const adminToken = args['admin-token'] ?? process.env['FLEETGRAPH_SIM_ADMIN_TOKEN'];
   const started = Date.now();
-  const fleet = await SimFleet.start({ scenario, host, kubeconfigPath, ...(timeScale !== undefined ? { timeScale } : {}) });
+  const fleet = await SimFleet.start({
+    scenario,
+    host,
+    kubeconfigPath,
+    ...(timeScale !== undefined ? { timeScale } : {}),
+  });
   let admin;
   try {
-    admin = await startAdminServer(fleet, { host, ...(adminPort !== undefined ? { port: adminPort } : {}), ...(adminToken ? { token: adminToken } : {}) });
+    admin = await startAdminServer(fleet, {
+      host,
+      ...(adminPort !== undefined ? { port: adminPort } : {}),
+      ...(adminToken ? { token: adminToken } : {}),
+    });
   } catch (e) {
     await fleet.stop();
     return fail((e as Error).message);
   }
   process.stdout.write(
-    JSON.stringify({ adminUrl: admin.url, kubeconfig: kubeconfigPath, clusters: fleet.info(), images: fleet.images.list() }) + '\n',
+    JSON.stringify({
+      adminUrl: admin.url,
+      kubeconfig: kubeconfigPath,
+      clusters: fleet.info(),
+      images: fleet.images.list(),
+    }) + '\n',
   );
-  process.stderr.write(`fleetgraph sim: ${fleet.clusters.length} clusters ready in ${Date.now() - started} ms; kubeconfig ${kubeconfigPath}; admin ${admin.url}\n`);
+  process.stderr.write(
+    `fleetgraph sim: ${fleet.clusters.length} clusters ready in ${Date.now() - started} ms; kubeconfig ${kubeconfigPath}; admin ${admin.url}\n`,
+  );
   await new Promise<void>((done) => {
     const stop = () => done();
     process.once('SIGINT', stop);

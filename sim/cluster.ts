@@ -1,10 +1,22 @@
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createApiHandler, type OpenWatch } from './api-handler.js';
 import { ClusterControllers, type ImageCatalog } from './controllers/index.js';
 import { sendError } from './http-util.js';
-import { applyFaultRequest, faultRequestSchema, healthyFaults, judgeRequest, type FaultRequest, type FaultState } from './faults.js';
+import {
+  applyFaultRequest,
+  faultRequestSchema,
+  healthyFaults,
+  judgeRequest,
+  type FaultRequest,
+  type FaultState,
+} from './faults.js';
 import { isJsonObject, type KubeObject } from './k8s-types.js';
 import { Registry } from './registry.js';
 import type { ClusterSpec } from './scenario.js';
@@ -80,7 +92,9 @@ export class SimCluster {
     this.timeScale = options.timeScale ?? 1;
     this.images = options.images;
     this.logLimit = options.requestLogLimit ?? 2000;
-    this.store = new ObjectStore(options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {});
+    this.store = new ObjectStore(
+      options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {},
+    );
     this.catalog = new TypeCatalog();
     this.registry = new Registry(this.store, this.catalog, {
       beforeCreate: (type, obj) => (type.kind === 'Service' ? this.allocateClusterIP(obj) : obj),
@@ -95,7 +109,10 @@ export class SimCluster {
       registry: this.registry,
       catalog: this.catalog,
       store: this.store,
-      watchTiming: { bookmarkIntervalMs: (options.bookmarkIntervalMs ?? 60_000) * this.timeScale, timeScale: 1 },
+      watchTiming: {
+        bookmarkIntervalMs: (options.bookmarkIntervalMs ?? 60_000) * this.timeScale,
+        timeScale: 1,
+      },
       trackWatch: (w) => {
         this.watches.add(w);
         if (this.faultState.offline === 'blackhole') w.setPaused(true);
@@ -215,7 +232,11 @@ export class SimCluster {
   }
 
   private primaryArchitecture(): string {
-    return this.spec.nodes.find((n) => n.role === 'control-plane')?.architecture ?? this.spec.nodes[0]?.architecture ?? 'amd64';
+    return (
+      this.spec.nodes.find((n) => n.role === 'control-plane')?.architecture ??
+      this.spec.nodes[0]?.architecture ??
+      'amd64'
+    );
   }
 
   private serviceIPs = 1;
@@ -244,7 +265,11 @@ export class SimCluster {
     this.https.emit('connection', socket);
   }
 
-  private onRequest(req: IncomingMessage, res: ServerResponse, handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): void {
+  private onRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  ): void {
     const entry: RequestLogEntry = {
       time: new Date().toISOString(),
       method: req.method ?? 'GET',
@@ -301,7 +326,9 @@ export class SimCluster {
 
   /** Stops listening and resets every open connection (close() alone would wait for them). */
   private async closeListener(): Promise<void> {
-    const closed = this.listening ? new Promise<void>((resolve) => this.tcp.close(() => resolve())) : Promise.resolve();
+    const closed = this.listening
+      ? new Promise<void>((resolve) => this.tcp.close(() => resolve()))
+      : Promise.resolve();
     this.listening = false;
     for (const s of this.sockets) s.destroy();
     await closed;

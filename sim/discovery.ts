@@ -5,7 +5,8 @@ import type { TypeCatalog } from './type-catalog.js';
 
 /** Content type kube-apiserver answers aggregated discovery with. */
 export const AGGREGATED_DISCOVERY_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
-const AGGREGATED_DISCOVERY_V2BETA1 = 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList';
+const AGGREGATED_DISCOVERY_V2BETA1 =
+  'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList';
 
 /** Which aggregated discovery version an Accept header asks for, if any (v2 preferred). */
 export function wantsAggregatedDiscovery(accept: string | undefined): 'v2' | 'v2beta1' | undefined {
@@ -26,7 +27,11 @@ export function aggregatedContentType(version: 'v2' | 'v2beta1'): string {
 
 /** storageVersionHash as kube-apiserver computes it: base64 of the first 8 bytes of sha256(group/version/kind). */
 export function storageVersionHash(t: Pick<ResourceType, 'group' | 'version' | 'kind'>): string {
-  return createHash('sha256').update(`${t.group}/${t.version}/${t.kind}`).digest().subarray(0, 8).toString('base64');
+  return createHash('sha256')
+    .update(`${t.group}/${t.version}/${t.kind}`)
+    .digest()
+    .subarray(0, 8)
+    .toString('base64');
 }
 
 /** GET /api: APIVersions. */
@@ -40,7 +45,11 @@ export function apiVersions(serverAddress: string): JsonObject {
 
 /** GET /apis: APIGroupList. */
 export function apiGroupList(catalog: TypeCatalog): JsonObject {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: catalog.groups().map((g) => apiGroup(catalog, g)) };
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: catalog.groups().map((g) => apiGroup(catalog, g)),
+  };
 }
 
 /** GET /apis/<group>: APIGroup, or undefined when the group is not served. */
@@ -53,7 +62,11 @@ export function apiGroup(catalog: TypeCatalog, group: string): JsonObject {
 }
 
 /** GET /api/v1 or /apis/<group>/<version>: APIResourceList. */
-export function apiResourceList(catalog: TypeCatalog, group: string, version: string): JsonObject | undefined {
+export function apiResourceList(
+  catalog: TypeCatalog,
+  group: string,
+  version: string,
+): JsonObject | undefined {
   const types = catalog.typesOf(group, version);
   if (types.length === 0) return undefined;
   const resources: JsonObject[] = [];
@@ -70,17 +83,32 @@ export function apiResourceList(catalog: TypeCatalog, group: string, version: st
     r['storageVersionHash'] = storageVersionHash(t);
     resources.push(r);
     for (const s of [...t.subresources].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const sr: JsonObject = { name: `${t.plural}/${s.name}`, singularName: '', namespaced: t.namespaced, kind: s.kind, verbs: [...s.verbs] };
+      const sr: JsonObject = {
+        name: `${t.plural}/${s.name}`,
+        singularName: '',
+        namespaced: t.namespaced,
+        kind: s.kind,
+        verbs: [...s.verbs],
+      };
       if (s.group !== undefined) sr['group'] = s.group;
       if (s.version !== undefined) sr['version'] = s.version;
       resources.push(sr);
     }
   }
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group === '' ? version : `${group}/${version}`, resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group === '' ? version : `${group}/${version}`,
+    resources,
+  };
 }
 
 /** Aggregated discovery (apidiscovery.k8s.io) for /api (core) or /apis (named groups). */
-export function aggregatedDiscovery(catalog: TypeCatalog, core: boolean, version: 'v2' | 'v2beta1'): JsonObject {
+export function aggregatedDiscovery(
+  catalog: TypeCatalog,
+  core: boolean,
+  version: 'v2' | 'v2beta1',
+): JsonObject {
   const groups = core ? [''] : catalog.groups();
   const items: JsonObject[] = groups.map((g) => ({
     metadata: g === '' ? { creationTimestamp: null } : { name: g, creationTimestamp: null },

@@ -34,13 +34,16 @@ export class ApiError extends Error {
   }
 }
 
-function status(
-  code: number,
-  reason: string,
-  message: string,
-  details?: Status['details'],
-): Status {
-  const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+function status(code: number, reason: string, message: string, details?: Status['details']): Status {
+  const s: Status = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    code,
+  };
   if (details) s.details = details;
   return s;
 }
@@ -71,13 +74,23 @@ export function pathNotFound(): ApiError {
 
 /** 409 AlreadyExists. */
 export function alreadyExists(t: ErrorTarget): ApiError {
-  return new ApiError(status(409, 'AlreadyExists', `${qualified(t)} "${t.name ?? ''}" already exists`, details(t)));
+  return new ApiError(
+    status(409, 'AlreadyExists', `${qualified(t)} "${t.name ?? ''}" already exists`, details(t)),
+  );
 }
 
 /** 409 Conflict for a stale resourceVersion on update. */
-export function conflict(t: ErrorTarget, why = 'the object has been modified; please apply your changes to the latest version and try again'): ApiError {
+export function conflict(
+  t: ErrorTarget,
+  why = 'the object has been modified; please apply your changes to the latest version and try again',
+): ApiError {
   return new ApiError(
-    status(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(t)} "${t.name ?? ''}": ${why}`, details(t)),
+    status(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualified(t)} "${t.name ?? ''}": ${why}`,
+      details(t),
+    ),
   );
 }
 
@@ -86,10 +99,15 @@ export function applyConflict(t: ErrorTarget, causes: StatusCause[]): ApiError {
   const n = causes.length;
   const lines = causes.map((c) => `- ${c.message ?? ''}`).join('\n');
   return new ApiError(
-    status(409, 'Conflict', `Apply failed with ${n} conflict${n === 1 ? '' : 's'}: ${lines.replace(/^- /, '')}`, {
-      ...details(t),
-      causes,
-    }),
+    status(
+      409,
+      'Conflict',
+      `Apply failed with ${n} conflict${n === 1 ? '' : 's'}: ${lines.replace(/^- /, '')}`,
+      {
+        ...details(t),
+        causes,
+      },
+    ),
   );
 }
 
@@ -114,14 +132,21 @@ export function badRequest(message: string): ApiError {
 }
 
 /** 405 MethodNotAllowed. */
-export function methodNotAllowed(message = 'the server does not allow this method on the requested resource'): ApiError {
+export function methodNotAllowed(
+  message = 'the server does not allow this method on the requested resource',
+): ApiError {
   return new ApiError(status(405, 'MethodNotAllowed', message, {}));
 }
 
 /** 415 UnsupportedMediaType. */
 export function unsupportedMediaType(allowed: string[]): ApiError {
   return new ApiError(
-    status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${allowed.join(', ')}`, {}),
+    status(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: ${allowed.join(', ')}`,
+      {},
+    ),
   );
 }
 
@@ -150,11 +175,15 @@ export function tooManyRequests(retryAfterSeconds: number): ApiError {
 
 /** 500 InternalError. */
 export function internalError(message: string): ApiError {
-  return new ApiError(status(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] }));
+  return new ApiError(
+    status(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] }),
+  );
 }
 
 /** 503 ServiceUnavailable. */
-export function serviceUnavailable(message = 'The server is currently unable to handle the request'): ApiError {
+export function serviceUnavailable(
+  message = 'The server is currently unable to handle the request',
+): ApiError {
   return new ApiError(status(503, 'ServiceUnavailable', message));
 }
 

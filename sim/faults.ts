@@ -98,7 +98,11 @@ export type FaultVerdict =
  * Decides how a request fares under the standing faults. Mutates state.errors.count as
  * injected errors are used up.
  */
-export function judgeRequest(state: FaultState, path: string, random: () => number = Math.random): FaultVerdict {
+export function judgeRequest(
+  state: FaultState,
+  path: string,
+  random: () => number = Math.random,
+): FaultVerdict {
   if (state.offline === 'blackhole') return { action: 'hold' };
   if (state.flaky > 0 && random() < state.flaky) return { action: 'reset' };
   const delayMs = state.latencyMs + (state.jitterMs > 0 ? Math.floor(random() * state.jitterMs) : 0);

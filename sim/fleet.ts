@@ -50,7 +50,9 @@ export class MutableImageCatalog implements ImageCatalog {
   }
   /** Every image, sorted by name. */
   list(): { name: string; platforms: string[] }[] {
-    return [...this.images].map(([name, platforms]) => ({ name, platforms: [...platforms] })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    return [...this.images]
+      .map(([name, platforms]) => ({ name, platforms: [...platforms] }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 }
 
@@ -91,7 +93,13 @@ export class SimFleet {
         const started = await Promise.all(
           batch.map(async (spec) => {
             const credentials = await createClusterCredentials(spec.name);
-            const opts: SimClusterOptions = { spec, credentials, images, timeScale: options.timeScale ?? 1, ...options.cluster };
+            const opts: SimClusterOptions = {
+              spec,
+              credentials,
+              images,
+              timeScale: options.timeScale ?? 1,
+              ...options.cluster,
+            };
             if (options.host !== undefined) opts.host = options.host;
             const cluster = new SimCluster(opts);
             clusters.push(cluster);
@@ -105,9 +113,20 @@ export class SimFleet {
       await Promise.allSettled(clusters.map((c) => c.stop()));
       throw e;
     }
-    clusters.sort((a, b) => scenario.clusters.findIndex((s) => s.name === a.name) - scenario.clusters.findIndex((s) => s.name === b.name));
+    clusters.sort(
+      (a, b) =>
+        scenario.clusters.findIndex((s) => s.name === a.name) -
+        scenario.clusters.findIndex((s) => s.name === b.name),
+    );
     const kubeconfig = buildKubeconfig(
-      clusters.map((c) => ({ name: c.name, server: c.server, caCertPem: c.credentials.caCertPem, token: c.credentials.token, site: c.spec.site, labels: c.spec.labels })),
+      clusters.map((c) => ({
+        name: c.name,
+        server: c.server,
+        caCertPem: c.credentials.caCertPem,
+        token: c.credentials.token,
+        site: c.spec.site,
+        labels: c.spec.labels,
+      })),
     );
     if (options.kubeconfigPath) {
       await mkdir(dirname(options.kubeconfigPath), { recursive: true });
@@ -129,13 +148,22 @@ export class SimFleet {
   /** A cluster by name; throws when unknown. */
   cluster(name: string): SimCluster {
     const c = this.byName.get(name);
-    if (!c) throw new Error(`no simulated cluster named ${JSON.stringify(name)}; known: ${[...this.byName.keys()].slice(0, 20).join(', ')}`);
+    if (!c)
+      throw new Error(
+        `no simulated cluster named ${JSON.stringify(name)}; known: ${[...this.byName.keys()].slice(0, 20).join(', ')}`,
+      );
     return c;
   }
 
   /** The clusters as the `sim` command's ready line lists them. */
   info(): FleetClusterInfo[] {
-    return this.clusters.map((c) => ({ name: c.name, server: c.server, site: c.spec.site, architectures: c.architectures(), labels: { ...c.spec.labels } }));
+    return this.clusters.map((c) => ({
+      name: c.name,
+      server: c.server,
+      site: c.spec.site,
+      architectures: c.architectures(),
+      labels: { ...c.spec.labels },
+    }));
   }
 
   /** Stops every cluster and frees every port and timer. Idempotent. */

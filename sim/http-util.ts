@@ -63,7 +63,13 @@ export function decodeBody(text: string, contentType: string | undefined): Json 
 }
 
 /** Writes a JSON response. */
-export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  contentType = 'application/json',
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(code, {
     'Content-Type': contentType,
@@ -91,10 +97,21 @@ export function negotiateShape(accept: string | undefined): ResponseShape {
   if (!accept) return 'Object';
   for (const part of accept.split(',')) {
     const p = part.replace(/\s+/g, '');
-    if (p.includes('g=meta.k8s.io') && p.includes('as=Table') && p.includes('application/json')) return 'Table';
-    if (p.includes('g=meta.k8s.io') && /as=PartialObjectMetadata(List)?(;|$)/.test(p) && p.includes('application/json'))
+    if (p.includes('g=meta.k8s.io') && p.includes('as=Table') && p.includes('application/json'))
+      return 'Table';
+    if (
+      p.includes('g=meta.k8s.io') &&
+      /as=PartialObjectMetadata(List)?(;|$)/.test(p) &&
+      p.includes('application/json')
+    )
       return 'PartialObjectMetadata';
-    if (p.startsWith('application/json') || p.startsWith('*/*') || p.startsWith('application/*') || p.startsWith('application/yaml')) return 'Object';
+    if (
+      p.startsWith('application/json') ||
+      p.startsWith('*/*') ||
+      p.startsWith('application/*') ||
+      p.startsWith('application/yaml')
+    )
+      return 'Object';
   }
   return 'Object';
 }
@@ -104,6 +121,8 @@ export function refusesJson(accept: string | undefined): boolean {
   if (!accept) return false;
   return !accept.split(',').some((p) => {
     const t = p.trim().split(';')[0] ?? '';
-    return t === 'application/json' || t === '*/*' || t === 'application/*' || t === 'application/yaml' || t === '';
+    return (
+      t === 'application/json' || t === '*/*' || t === 'application/*' || t === 'application/yaml' || t === ''
+    );
   });
 }

@@ -44,23 +44,28 @@ export function parseListOptions(
   let limit: number | undefined;
   if (limitRaw !== null && limitRaw !== '') {
     limit = Number(limitRaw);
-    if (!Number.isInteger(limit) || limit < 0) throw badRequest(`invalid limit: ${JSON.stringify(limitRaw)}: must be a non-negative integer`);
+    if (!Number.isInteger(limit) || limit < 0)
+      throw badRequest(`invalid limit: ${JSON.stringify(limitRaw)}: must be a non-negative integer`);
     if (limit === 0) limit = undefined;
   }
   const rvm = query.get('resourceVersionMatch') ?? '';
   if (rvm !== '' && rvm !== 'NotOlderThan' && rvm !== 'Exact')
-    throw badRequest(`resourceVersionMatch: Unsupported value: "${rvm}": supported values: "Exact", "NotOlderThan"`);
+    throw badRequest(
+      `resourceVersionMatch: Unsupported value: "${rvm}": supported values: "Exact", "NotOlderThan"`,
+    );
   const rv = query.get('resourceVersion') ?? undefined;
   const sieRaw = query.get('sendInitialEvents');
   if (sieRaw !== null && rvm !== 'NotOlderThan')
-    throw badRequest('sendInitialEvents: Forbidden: sendInitialEvents is forbidden unless resourceVersionMatch is "NotOlderThan"');
+    throw badRequest(
+      'sendInitialEvents: Forbidden: sendInitialEvents is forbidden unless resourceVersionMatch is "NotOlderThan"',
+    );
   // A watch-list (sendInitialEvents) may ask NotOlderThan the latest by leaving resourceVersion empty.
   if (rvm !== '' && (rv === undefined || rv === '') && sieRaw === null)
     throw badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
   const timeoutRaw = query.get('timeoutSeconds');
   const sie = query.get('sendInitialEvents');
   const cont = query.get('continue') ?? undefined;
-  if (cont && rv !== undefined && rv !== '' )
+  if (cont && rv !== undefined && rv !== '')
     throw badRequest('specifying resource version is not allowed when using continue');
   const ls = query.get('labelSelector');
   const fs = query.get('fieldSelector');
@@ -83,7 +88,10 @@ function isTrue(v: string | null): boolean {
 }
 
 /** True when obj passes the label and field selectors. */
-export function matchesListOptions(obj: KubeObject, opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>): boolean {
+export function matchesListOptions(
+  obj: KubeObject,
+  opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>,
+): boolean {
   if (opts.labelSelector && !matchesLabels(opts.labelSelector, obj.metadata.labels)) return false;
   if (opts.fieldSelector && !matchesFields(opts.fieldSelector, obj)) return false;
   return true;
@@ -130,7 +138,11 @@ export function listPage(store: ObjectStore, key: string, opts: ListOptions): Li
     const tok = decodeContinue(opts.continueToken);
     atRv = tok.rv;
     startAfter = tok.start;
-  } else if (opts.resourceVersion !== undefined && opts.resourceVersion !== '' && opts.resourceVersion !== '0') {
+  } else if (
+    opts.resourceVersion !== undefined &&
+    opts.resourceVersion !== '' &&
+    opts.resourceVersion !== '0'
+  ) {
     const rv = parseResourceVersion(opts.resourceVersion);
     if (opts.resourceVersionMatch === 'Exact') atRv = rv;
     else if (rv > store.currentRevision)

@@ -9,7 +9,14 @@ import {
   unsupportedMediaType,
   type ApiError,
 } from './errors.js';
-import { isJsonObject, isKubeObject, type Json, type JsonObject, type KubeObject, type Status } from './k8s-types.js';
+import {
+  isJsonObject,
+  isKubeObject,
+  type Json,
+  type JsonObject,
+  type KubeObject,
+  type Status,
+} from './k8s-types.js';
 import { customResourceStrategy, strategyFor, type KindStrategy } from './kinds/index.js';
 import { metaSpecFromSchema, patchMetaFromSpec, type PatchMeta } from './patch/patch-meta.js';
 import { listPage, type ListOptions, type ListPage } from './list-options.js';
@@ -103,7 +110,11 @@ export class Registry {
     if (!meta.name) {
       if (!meta.generateName)
         throw invalid({ kind: type.kind, group: type.group }, [
-          { reason: 'FieldValueRequired', message: 'name or generateName is required', field: 'metadata.name' },
+          {
+            reason: 'FieldValueRequired',
+            message: 'name or generateName is required',
+            field: 'metadata.name',
+          },
         ]);
       meta.name = meta.generateName + randomSuffix();
     }
@@ -129,7 +140,13 @@ export class Registry {
   }
 
   /** Replaces an object (PUT), or its status with subresource 'status'. */
-  update(type: ResourceType, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions): KubeObject {
+  update(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    opts: WriteOptions,
+  ): KubeObject {
     const obj = this.checkBody(type, namespace, body, name);
     const old = this.get(type, namespace, name);
     const rv = obj.metadata.resourceVersion;
@@ -159,9 +176,19 @@ export class Registry {
         patched = applyJsonPatch(old as unknown as JsonObject, patch);
         break;
       case 'application/strategic-merge-patch+json':
-        if (type.custom) throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+        if (type.custom)
+          throw unsupportedMediaType([
+            'application/json-patch+json',
+            'application/merge-patch+json',
+            'application/apply-patch+yaml',
+          ]);
         if (!isJsonObject(patch)) throw badRequest('strategic merge patch must be a JSON object');
-        patched = applyStrategicMergePatch(old as unknown as JsonObject, patch, type.kind, this.ownership(type).meta);
+        patched = applyStrategicMergePatch(
+          old as unknown as JsonObject,
+          patch,
+          type.kind,
+          this.ownership(type).meta,
+        );
         break;
       default:
         throw unsupportedMediaType([...PATCH_TYPES]);
@@ -184,10 +211,22 @@ export class Registry {
     this.checkBody(type, namespace, applied, name);
     const live = this.find(type, namespace, name);
     const mo = { ...this.managerOpts(type, opts), force: opts.force ?? false };
-    const merged = serverSideApply(live, applied, opts.subresource ? { ...mo, subresource: opts.subresource } : mo);
+    const merged = serverSideApply(
+      live,
+      applied,
+      opts.subresource ? { ...mo, subresource: opts.subresource } : mo,
+    );
     if (!live) {
-      const created = this.create(type, namespace, { ...merged, metadata: { ...merged.metadata, managedFields: undefined } }, { ...opts, dryRun: true });
-      const withFields = { ...created, metadata: { ...created.metadata, managedFields: merged.metadata.managedFields ?? [] } };
+      const created = this.create(
+        type,
+        namespace,
+        { ...merged, metadata: { ...merged.metadata, managedFields: undefined } },
+        { ...opts, dryRun: true },
+      );
+      const withFields = {
+        ...created,
+        metadata: { ...created.metadata, managedFields: merged.metadata.managedFields ?? [] },
+      };
       if (opts.dryRun) return withFields;
       return asVersion(type, this.store.put(storageKey(type), withFields));
     }
@@ -195,13 +234,20 @@ export class Registry {
   }
 
   /** Shared tail of update/patch/apply: immutable fields, status split, generation, fields. */
-  private commitUpdate(type: ResourceType, old: KubeObject, next: KubeObject, opts: WriteOptions, managedFieldsSet = false): KubeObject {
+  private commitUpdate(
+    type: ResourceType,
+    old: KubeObject,
+    next: KubeObject,
+    opts: WriteOptions,
+    managedFieldsSet = false,
+  ): KubeObject {
     const strategy = this.strategyOf(type);
     let obj: KubeObject;
     if (opts.subresource === 'status') {
       obj = { ...old, status: next['status'] as Json, metadata: { ...old.metadata } };
       if (next['status'] === undefined) delete obj['status'];
-      if (managedFieldsSet && next.metadata.managedFields) obj.metadata.managedFields = next.metadata.managedFields;
+      if (managedFieldsSet && next.metadata.managedFields)
+        obj.metadata.managedFields = next.metadata.managedFields;
     } else {
       obj = { ...next, metadata: { ...next.metadata } };
       if (hasStatusSubresource(type)) {
@@ -224,7 +270,11 @@ export class Registry {
     this.validate(type, obj, old);
     if (!managedFieldsSet) {
       const mo = this.managerOpts(type, opts);
-      obj.metadata.managedFields = recordUpdate(old, obj, opts.subresource ? { ...mo, subresource: opts.subresource } : mo);
+      obj.metadata.managedFields = recordUpdate(
+        old,
+        obj,
+        opts.subresource ? { ...mo, subresource: opts.subresource } : mo,
+      );
     }
     if (opts.dryRun) return obj;
     if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0) {
@@ -243,15 +293,26 @@ export class Registry {
     const old = this.get(type, namespace, name);
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== old.metadata.uid)
-      throw conflict({ group: type.group, resource: type.plural, name }, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid ?? ''}`);
+      throw conflict(
+        { group: type.group, resource: type.plural, name },
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid ?? ''}`,
+      );
     if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion)
-      throw conflict({ group: type.group, resource: type.plural, name }, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion ?? ''}`);
+      throw conflict(
+        { group: type.group, resource: type.plural, name },
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion ?? ''}`,
+      );
     const finalizers = [...(old.metadata.finalizers ?? [])];
     const policy = opts.propagationPolicy ?? defaultPropagation(type);
-    if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+    if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion'))
+      finalizers.push('foregroundDeletion');
     if (policy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
     const graceful = this.hooks.gracefulDelete?.(type, old, opts) ?? false;
-    if (type.kind === 'Namespace' && !finalizers.includes('kubernetes') && old.metadata.deletionTimestamp === undefined) {
+    if (
+      type.kind === 'Namespace' &&
+      !finalizers.includes('kubernetes') &&
+      old.metadata.deletionTimestamp === undefined
+    ) {
       // Namespaces always go through the namespace controller, which empties them first.
       finalizers.push('kubernetes');
     }
@@ -262,11 +323,16 @@ export class Registry {
     }
     if (old.metadata.deletionTimestamp !== undefined && sameList(finalizers, old.metadata.finalizers ?? []))
       return { kind: 'pending', object: old };
-    const meta = { ...old.metadata, finalizers, deletionTimestamp: old.metadata.deletionTimestamp ?? timestamp(this.now()) };
+    const meta = {
+      ...old.metadata,
+      finalizers,
+      deletionTimestamp: old.metadata.deletionTimestamp ?? timestamp(this.now()),
+    };
     if (graceful) meta.deletionGracePeriodSeconds = opts.gracePeriodSeconds ?? 30;
     if (finalizers.length === 0) delete (meta as { finalizers?: string[] }).finalizers;
     const marked: KubeObject = { ...old, metadata: meta };
-    if (type.kind === 'Namespace') marked['status'] = { ...(isJsonObject(old['status']) ? old['status'] : {}), phase: 'Terminating' };
+    if (type.kind === 'Namespace')
+      marked['status'] = { ...(isJsonObject(old['status']) ? old['status'] : {}), phase: 'Terminating' };
     if (opts.dryRun) return { kind: 'pending', object: marked };
     return { kind: 'pending', object: asVersion(type, this.store.put(storageKey(type), marked)) };
   }
@@ -281,13 +347,21 @@ export class Registry {
     const pod = this.get(type, namespace, name);
     const spec = isJsonObject(pod['spec']) ? pod['spec'] : {};
     if (typeof spec['nodeName'] === 'string' && spec['nodeName'] !== '')
-      throw conflict({ resource: 'pods', name }, `pod ${name} is already assigned to node "${spec['nodeName']}"`);
+      throw conflict(
+        { resource: 'pods', name },
+        `pod ${name} is already assigned to node "${spec['nodeName']}"`,
+      );
     if (pod.metadata.deletionTimestamp) throw conflict({ resource: 'pods', name }, 'pod is being deleted');
     const status = isJsonObject(pod['status']) ? pod['status'] : {};
     const conditions = (Array.isArray(status['conditions']) ? status['conditions'] : []).filter(
       (c) => !(isJsonObject(c) && c['type'] === 'PodScheduled'),
     );
-    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(this.now()) });
+    conditions.push({
+      type: 'PodScheduled',
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: timestamp(this.now()),
+    });
     const next: KubeObject = { ...pod, spec: { ...spec, nodeName }, status: { ...status, conditions } };
     const mo = this.managerOpts(type, { fieldManager });
     next.metadata = { ...next.metadata, managedFields: recordUpdate(pod, next, mo) };
@@ -313,30 +387,56 @@ export class Registry {
     return out;
   }
 
-  private checkBody(type: ResourceType, namespace: string | undefined, body: unknown, name?: string): KubeObject {
+  private checkBody(
+    type: ResourceType,
+    namespace: string | undefined,
+    body: unknown,
+    name?: string,
+  ): KubeObject {
     if (!isKubeObject(body)) {
       if (isJsonObject(body) && body['metadata'] === undefined && name === undefined) {
-        throw invalid({ kind: type.kind, group: type.group }, [{ reason: 'FieldValueRequired', message: 'name or generateName is required', field: 'metadata.name' }]);
+        throw invalid({ kind: type.kind, group: type.group }, [
+          {
+            reason: 'FieldValueRequired',
+            message: 'name or generateName is required',
+            field: 'metadata.name',
+          },
+        ]);
       }
       if (!isJsonObject(body)) throw badRequest(`the body of the request was not a ${type.kind} object`);
     }
     const obj = (isKubeObject(body) ? body : { ...(body as JsonObject), metadata: {} }) as KubeObject;
     const want = apiVersionOf(type);
-    if (obj.apiVersion !== undefined && obj.apiVersion !== want && !(type.custom && obj.apiVersion.startsWith(`${type.group}/`)))
-      throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${want})`);
+    if (
+      obj.apiVersion !== undefined &&
+      obj.apiVersion !== want &&
+      !(type.custom && obj.apiVersion.startsWith(`${type.group}/`))
+    )
+      throw badRequest(
+        `the API version in the data (${obj.apiVersion}) does not match the expected API version (${want})`,
+      );
     if (obj.kind !== undefined && obj.kind !== type.kind)
       throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${type.kind})`);
     const meta = { ...obj.metadata };
     if (type.namespaced) {
-      if (meta.namespace !== undefined && meta.namespace !== '' && namespace !== undefined && meta.namespace !== namespace)
-        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      if (
+        meta.namespace !== undefined &&
+        meta.namespace !== '' &&
+        namespace !== undefined &&
+        meta.namespace !== namespace
+      )
+        throw badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       meta.namespace = namespace ?? meta.namespace ?? 'default';
     } else {
       delete meta.namespace;
     }
     if (name !== undefined) {
       if (meta.name !== undefined && meta.name !== name)
-        throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+        throw badRequest(
+          `the name of the object (${meta.name}) does not match the name on the URL (${name})`,
+        );
       meta.name = name;
     }
     return { ...obj, apiVersion: want, kind: type.kind, metadata: meta };
@@ -348,7 +448,10 @@ export class Registry {
     const nsObj = this.store.get(storageKey(nsType), undefined, ns);
     if (!nsObj) throw notFound({ resource: 'namespaces', name: ns });
     if (nsObj.metadata.deletionTimestamp)
-      throw forbidden(`unable to create new content in namespace ${ns} because it is being terminated`, { resource: 'namespaces', name: ns });
+      throw forbidden(`unable to create new content in namespace ${ns} because it is being terminated`, {
+        resource: 'namespaces',
+        name: ns,
+      });
   }
 
   private validate(type: ResourceType, obj: KubeObject, old: KubeObject | undefined): void {
@@ -362,9 +465,17 @@ export class Registry {
   }
 
   /** Field ownership options: the kind, and for custom resources patch metadata from the CRD schema. */
-  private ownership(type: ResourceType): { kind: string; group: string; meta?: PatchMeta; resetFields?: string[] } {
+  private ownership(type: ResourceType): {
+    kind: string;
+    group: string;
+    meta?: PatchMeta;
+    resetFields?: string[];
+  } {
     // A custom resource without a status subresource owns its status like any other field.
-    const base = type.custom && !hasStatusSubresource(type) ? { kind: type.kind, group: type.group, resetFields: [] } : { kind: type.kind, group: type.group };
+    const base =
+      type.custom && !hasStatusSubresource(type)
+        ? { kind: type.kind, group: type.group, resetFields: [] }
+        : { kind: type.kind, group: type.group };
     const schema = type.custom ? this.catalog.customInfo(type)?.schema : undefined;
     return schema ? { ...base, meta: patchMetaFromSpec(metaSpecFromSchema(schema)) } : base;
   }
@@ -375,7 +486,12 @@ export class Registry {
   }
 
   private managerOpts(type: ResourceType, opts: Pick<WriteOptions, 'fieldManager'>) {
-    return { manager: opts.fieldManager, apiVersion: apiVersionOf(type), time: timestamp(this.now()), ...this.ownership(type) };
+    return {
+      manager: opts.fieldManager,
+      apiVersion: apiVersionOf(type),
+      time: timestamp(this.now()),
+      ...this.ownership(type),
+    };
   }
 }
 
@@ -422,7 +538,11 @@ function specChanged(a: KubeObject, b: KubeObject): boolean {
 
 function unchanged(a: KubeObject, b: KubeObject): boolean {
   // A no-op write does not bump resourceVersion, as in Kubernetes.
-  const norm = (o: KubeObject) => JSON.stringify({ ...o, metadata: { ...o.metadata, managedFields: undefined, resourceVersion: undefined } });
+  const norm = (o: KubeObject) =>
+    JSON.stringify({
+      ...o,
+      metadata: { ...o.metadata, managedFields: undefined, resourceVersion: undefined },
+    });
   return norm(a) === norm(b);
 }
 
@@ -432,7 +552,8 @@ function sameList(a: string[], b: string[]): boolean {
 
 function randomSuffix(): string {
   let s = '';
-  for (let i = 0; i < 5; i++) s += GENERATE_NAME_ALPHABET[Math.floor(Math.random() * GENERATE_NAME_ALPHABET.length)];
+  for (let i = 0; i < 5; i++)
+    s += GENERATE_NAME_ALPHABET[Math.floor(Math.random() * GENERATE_NAME_ALPHABET.length)];
   return s;
 }
 
@@ -446,7 +567,11 @@ function parseJson(body: string): Json {
 
 /** A metav1.Status for a successful delete, as returned when the object is gone at once. */
 export function deleteSuccessStatus(type: ResourceType, obj: KubeObject): Status {
-  const details: NonNullable<Status['details']> = { name: obj.metadata.name ?? '', group: type.group, kind: type.plural };
+  const details: NonNullable<Status['details']> = {
+    name: obj.metadata.name ?? '',
+    group: type.group,
+    kind: type.plural,
+  };
   if (obj.metadata.uid) details.uid = obj.metadata.uid;
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details, code: 200 };
 }

@@ -56,7 +56,9 @@ function rt(
   kind: string,
   plural: string,
   namespaced: boolean,
-  opts: Partial<Pick<ResourceType, 'shortNames' | 'categories' | 'verbs' | 'subresources' | 'fieldSelectors'>> = {},
+  opts: Partial<
+    Pick<ResourceType, 'shortNames' | 'categories' | 'verbs' | 'subresources' | 'fieldSelectors'>
+  > = {},
 ): ResourceType {
   return {
     group,
@@ -76,7 +78,13 @@ function rt(
 }
 
 const status = (kind: string): SubresourceType => ({ name: 'status', kind, verbs: STATUS_VERBS });
-const scale: SubresourceType = { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: STATUS_VERBS };
+const scale: SubresourceType = {
+  name: 'scale',
+  kind: 'Scale',
+  group: 'autoscaling',
+  version: 'v1',
+  verbs: STATUS_VERBS,
+};
 
 /** Built-in types every simulated cluster serves. */
 export const BUILTIN_TYPES: readonly ResourceType[] = [

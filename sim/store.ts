@@ -111,7 +111,8 @@ export class ObjectStore {
     if (rv >= this.revision) return this.list(key, namespace);
     if (rv < this.compactedRevision) throw new RevisionCompactedError(rv, this.compactedRevision);
     const state = new Map<string, KubeObject>();
-    for (const obj of this.list(key, namespace)) state.set(objectKey(obj.metadata.namespace, nameOf(obj)), obj);
+    for (const obj of this.list(key, namespace))
+      state.set(objectKey(obj.metadata.namespace, nameOf(obj)), obj);
     for (let i = this.history.length - 1; i >= 0; i--) {
       const e = this.history[i];
       if (!e || e.rv <= rv) break;

@@ -117,10 +117,19 @@ export class TypeCatalog {
       const sub = isJsonObject(v['subresources']) ? v['subresources'] : {};
       const subresources: SubresourceType[] = [];
       if (isJsonObject(sub['scale']))
-        subresources.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] });
-      if (sub['status'] !== undefined) subresources.push({ name: 'status', kind, verbs: ['get', 'patch', 'update'] });
+        subresources.push({
+          name: 'scale',
+          kind: 'Scale',
+          group: 'autoscaling',
+          version: 'v1',
+          verbs: ['get', 'patch', 'update'],
+        });
+      if (sub['status'] !== undefined)
+        subresources.push({ name: 'status', kind, verbs: ['get', 'patch', 'update'] });
       const schemaHolder = isJsonObject(v['schema']) ? v['schema'] : {};
-      const schema = isJsonObject(schemaHolder['openAPIV3Schema']) ? schemaHolder['openAPIV3Schema'] : undefined;
+      const schema = isJsonObject(schemaHolder['openAPIV3Schema'])
+        ? schemaHolder['openAPIV3Schema']
+        : undefined;
       const t: ResourceType = {
         group,
         version,

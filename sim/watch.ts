@@ -71,7 +71,8 @@ export function startWatch(
     stop();
     sink.end();
   };
-  const version = (o: KubeObject): KubeObject => (type.custom && o.apiVersion !== apiVersion ? { ...o, apiVersion } : o);
+  const version = (o: KubeObject): KubeObject =>
+    type.custom && o.apiVersion !== apiVersion ? { ...o, apiVersion } : o;
   const inScope = (o: KubeObject) => ns === undefined || o.metadata.namespace === ns;
 
   const deliver = (e: StoreEvent) => {
@@ -111,7 +112,10 @@ export function startWatch(
     } catch (e) {
       if (!(e instanceof RevisionCompactedError)) throw e;
       replaying = false;
-      sink.send({ type: 'ERROR', object: expired(`too old resource version: ${fromRv} (${e.oldest})`).status });
+      sink.send({
+        type: 'ERROR',
+        object: expired(`too old resource version: ${fromRv} (${e.oldest})`).status,
+      });
       finish();
       return { stop };
     }

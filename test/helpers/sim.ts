@@ -19,7 +19,10 @@ export interface TestFleet {
 }
 
 /** Starts a fleet for a test at a fast clock. */
-export async function startTestFleet(scenario: Scenario | 'smart-city' = 'smart-city', timeScale = 0.02): Promise<TestFleet> {
+export async function startTestFleet(
+  scenario: Scenario | 'smart-city' = 'smart-city',
+  timeScale = 0.02,
+): Promise<TestFleet> {
   const dir = await mkdtemp(join(tmpdir(), 'fleetgraph-test-'));
   const kubeconfigPath = join(dir, 'kubeconfig.yaml');
   const sc = scenario === 'smart-city' ? await loadScenario('smart-city') : scenario;
@@ -55,7 +58,15 @@ export function smallScenario(): Scenario {
           { count: 1, architecture: 'amd64', role: 'control-plane', cpu: '4', memory: '8Gi', pods: '110' },
           { count: 2, architecture: 'amd64', role: 'worker', cpu: '8', memory: '16Gi', pods: '110' },
         ],
-        workloads: [{ kind: 'Deployment', name: 'web', namespace: 'default', replicas: 2, image: 'registry.example/web:1.0' }],
+        workloads: [
+          {
+            kind: 'Deployment',
+            name: 'web',
+            namespace: 'default',
+            replicas: 2,
+            image: 'registry.example/web:1.0',
+          },
+        ],
       },
       {
         name: 'edge-1',
@@ -63,7 +74,9 @@ export function smallScenario(): Scenario {
         labels: { tier: 'edge' },
         kubernetesVersion: 'v1.31.4+k3s1',
         distro: 'k3s',
-        nodes: [{ count: 1, architecture: 'arm64', role: 'control-plane', cpu: '4', memory: '4Gi', pods: '110' }],
+        nodes: [
+          { count: 1, architecture: 'arm64', role: 'control-plane', cpu: '4', memory: '4Gi', pods: '110' },
+        ],
         workloads: [],
       },
     ],
@@ -81,7 +94,9 @@ export async function kubectl(
   if (opts.input !== undefined) {
     const { spawn } = await import('node:child_process');
     return new Promise((resolve) => {
-      const child = spawn('kubectl', full, { env: { ...process.env, KUBECACHEDIR: join(kubeconfigPath, '..', 'cache') } });
+      const child = spawn('kubectl', full, {
+        env: { ...process.env, KUBECACHEDIR: join(kubeconfigPath, '..', 'cache') },
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -103,7 +118,11 @@ export async function kubectl(
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+    return {
+      code: typeof err.code === 'number' ? err.code : -1,
+      stdout: err.stdout ?? '',
+      stderr: err.stderr ?? '',
+    };
   }
 }
 
@@ -131,13 +150,20 @@ export function clusterRequest(
 }
 
 /** Polls until check returns a truthy value, or throws with the last value after timeoutMs. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   for (;;) {
     last = await check();
     if (last) return last as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
