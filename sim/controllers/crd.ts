@@ -7,7 +7,19 @@
 import type { KubeObject } from '../k8s-types.js';
 import type { StoreEvent } from '../store.js';
 import { KEYS, tolerant, type Host } from './runtime.js';
-import { conditionsOf, jsonEqual, rec, recs, rfc3339, specOf, stableJson, statusOf, str, type Condition, type Rec } from './util.js';
+import {
+  conditionsOf,
+  jsonEqual,
+  rec,
+  recs,
+  rfc3339,
+  specOf,
+  stableJson,
+  statusOf,
+  str,
+  type Condition,
+  type Rec,
+} from './util.js';
 
 export const CRD_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 
@@ -32,7 +44,11 @@ export class CrdController {
       this.unregister(name);
       return;
     }
-    if (crd.metadata.deletionTimestamp !== undefined && !(crd.metadata.finalizers ?? []).includes(CRD_FINALIZER)) this.unregister(name);
+    if (
+      crd.metadata.deletionTimestamp !== undefined &&
+      !(crd.metadata.finalizers ?? []).includes(CRD_FINALIZER)
+    )
+      this.unregister(name);
     else this.register(crd);
     const p = ev.prev;
     if (
@@ -74,7 +90,13 @@ export class CrdController {
     if (!fins.includes(CRD_FINALIZER)) {
       const cur = crd;
       const updated = tolerant(() =>
-        h.registry.update(h.types.crds, undefined, name, { ...cur, metadata: { ...cur.metadata, finalizers: [...fins, CRD_FINALIZER] } }, { fieldManager: h.managers.apiserver }),
+        h.registry.update(
+          h.types.crds,
+          undefined,
+          name,
+          { ...cur, metadata: { ...cur.metadata, finalizers: [...fins, CRD_FINALIZER] } },
+          { fieldManager: h.managers.apiserver },
+        ),
       );
       if (!updated) return;
       crd = updated;
@@ -99,13 +121,22 @@ export class CrdController {
     const now = rfc3339(this.h.now());
     const cond = (type: string, status: string, reason: string, message: string): Condition => {
       const prev = oldConds.find((c) => c.type === type);
-      return { type, status, lastTransitionTime: prev && prev.status === status ? String(prev['lastTransitionTime'] ?? now) : now, reason, message };
+      return {
+        type,
+        status,
+        lastTransitionTime: prev && prev.status === status ? String(prev['lastTransitionTime'] ?? now) : now,
+        reason,
+        message,
+      };
     };
     const conditions = [
       cond('NamesAccepted', 'True', 'NoConflicts', 'no conflicts found'),
       cond('Established', 'True', 'InitialNamesAccepted', 'the initial names have been accepted'),
     ];
-    if (terminating) conditions.push(cond('Terminating', 'True', 'InstanceDeletionInProgress', 'CustomResource deletion is in progress'));
+    if (terminating)
+      conditions.push(
+        cond('Terminating', 'True', 'InstanceDeletionInProgress', 'CustomResource deletion is in progress'),
+      );
     const stored = Array.isArray(old['storedVersions']) ? old['storedVersions'].map(String) : [];
     const storage = recs(spec, 'versions').find((v) => v['storage'] === true);
     const storageName = str(storage, 'name');
@@ -116,7 +147,15 @@ export class CrdController {
   private writeStatus(crd: KubeObject, status: Rec): void {
     if (jsonEqual(status, crd['status'] ?? {})) return;
     const h = this.h;
-    tolerant(() => h.registry.update(h.types.crds, undefined, crd.metadata.name ?? '', { ...crd, status }, { fieldManager: h.managers.apiserver, subresource: 'status' }));
+    tolerant(() =>
+      h.registry.update(
+        h.types.crds,
+        undefined,
+        crd.metadata.name ?? '',
+        { ...crd, status },
+        { fieldManager: h.managers.apiserver, subresource: 'status' },
+      ),
+    );
   }
 
   /** Deletes every instance, then stops serving the type and removes the finalizer. */
@@ -141,6 +180,14 @@ export class CrdController {
     const cur = h.registry.find(h.types.crds, undefined, name);
     if (!cur) return;
     const finalizers = (cur.metadata.finalizers ?? []).filter((f) => f !== CRD_FINALIZER);
-    tolerant(() => h.registry.update(h.types.crds, undefined, name, { ...cur, metadata: { ...cur.metadata, finalizers } }, { fieldManager: h.managers.apiserver }));
+    tolerant(() =>
+      h.registry.update(
+        h.types.crds,
+        undefined,
+        name,
+        { ...cur, metadata: { ...cur.metadata, finalizers } },
+        { fieldManager: h.managers.apiserver },
+      ),
+    );
   }
 }

@@ -43,8 +43,11 @@ export function daemonTolerations(spec: Rec): Rec[] {
     { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
     { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
   ];
-  if (spec['hostNetwork'] === true) add.push({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
-  const existing = recs(spec, 'tolerations').filter((t) => !add.some((a) => a['key'] === t['key'] && a['effect'] === t['effect']));
+  if (spec['hostNetwork'] === true)
+    add.push({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
+  const existing = recs(spec, 'tolerations').filter(
+    (t) => !add.some((a) => a['key'] === t['key'] && a['effect'] === t['effect']),
+  );
   return [...existing, ...add];
 }
 
@@ -57,7 +60,12 @@ function byCreation(a: KubeObject, b: KubeObject): number {
 
 /** Which node facts decide DaemonSet placement (labels, taints, unschedulable, Ready). */
 function placementFacts(node: KubeObject): string {
-  return JSON.stringify([node.metadata.labels ?? {}, at(node, 'spec', 'taints') ?? [], at(node, 'spec', 'unschedulable') ?? false, nodeCondition(node, 'Ready') ?? '']);
+  return JSON.stringify([
+    node.metadata.labels ?? {},
+    at(node, 'spec', 'taints') ?? [],
+    at(node, 'spec', 'unschedulable') ?? false,
+    nodeCondition(node, 'Ready') ?? '',
+  ]);
 }
 
 /** Reconciles DaemonSets. */
@@ -74,11 +82,15 @@ export class DaemonSetController {
       this.h.queue.add(DaemonSetController.queue, `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`);
     } else if (ev.key === KEYS.pods) {
       const ref = controllerRef(o);
-      if (ref?.kind === 'DaemonSet') this.h.queue.add(DaemonSetController.queue, `${o.metadata.namespace ?? ''}/${ref.name}`);
+      if (ref?.kind === 'DaemonSet')
+        this.h.queue.add(DaemonSetController.queue, `${o.metadata.namespace ?? ''}/${ref.name}`);
     } else if (ev.key === KEYS.nodes) {
       if (ev.type === 'MODIFIED' && ev.prev && placementFacts(ev.prev) === placementFacts(o)) return;
       for (const ds of this.h.store.list(KEYS.daemonsets))
-        this.h.queue.add(DaemonSetController.queue, `${ds.metadata.namespace ?? ''}/${ds.metadata.name ?? ''}`);
+        this.h.queue.add(
+          DaemonSetController.queue,
+          `${ds.metadata.namespace ?? ''}/${ds.metadata.name ?? ''}`,
+        );
     }
   }
 
@@ -121,8 +133,10 @@ export class DaemonSetController {
         } else for (const p of live) this.delete(ds, p);
       }
       // Pods for nodes that no longer exist.
-      for (const pods of byNode.values()) for (const p of pods) if (p.metadata.deletionTimestamp === undefined) this.delete(ds, p);
-      if (str(ds, 'spec', 'updateStrategy', 'type') !== 'OnDelete') this.rollingUpdate(ds, wanted, hash, minReadyMs, now);
+      for (const pods of byNode.values())
+        for (const p of pods) if (p.metadata.deletionTimestamp === undefined) this.delete(ds, p);
+      if (str(ds, 'spec', 'updateStrategy', 'type') !== 'OnDelete')
+        this.rollingUpdate(ds, wanted, hash, minReadyMs, now);
     }
     this.updateStatus(ds, nodes, hash);
   }
@@ -139,9 +153,18 @@ export class DaemonSetController {
     return out;
   }
 
-  private rollingUpdate(ds: KubeObject, wanted: Set<string>, hash: string, minReadyMs: number, now: number): void {
+  private rollingUpdate(
+    ds: KubeObject,
+    wanted: Set<string>,
+    hash: string,
+    minReadyMs: number,
+    now: number,
+  ): void {
     const byNode = this.podsByNode(ds);
-    const maxUnavailable = Math.max(1, scaledValue(at(ds, 'spec', 'updateStrategy', 'rollingUpdate', 'maxUnavailable'), wanted.size, true, 1));
+    const maxUnavailable = Math.max(
+      1,
+      scaledValue(at(ds, 'spec', 'updateStrategy', 'rollingUpdate', 'maxUnavailable'), wanted.size, true, 1),
+    );
     let unavailable = 0;
     const oldAvailable: KubeObject[] = [];
     const oldUnavailable: KubeObject[] = [];
@@ -164,24 +187,37 @@ export class DaemonSetController {
   private createFor(ds: KubeObject, node: KubeObject, hash: string): void {
     const h = this.h;
     const template = rec(at(ds, 'spec', 'template')) ?? {};
-    const body = podFromTemplate(ds, template, { [REVISION_HASH]: hash, [TEMPLATE_GENERATION]: String(ds.metadata.generation ?? 1) });
+    const body = podFromTemplate(ds, template, {
+      [REVISION_HASH]: hash,
+      [TEMPLATE_GENERATION]: String(ds.metadata.generation ?? 1),
+    });
     body.metadata.generateName = `${ds.metadata.name ?? ''}-`;
     const spec = rec(body['spec']) ?? {};
     spec['tolerations'] = daemonTolerations(spec);
     const affinity = clone(rec(spec['affinity']) ?? {});
     const nodeAffinity = rec(affinity['nodeAffinity']) ?? {};
     nodeAffinity['requiredDuringSchedulingIgnoredDuringExecution'] = {
-      nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node.metadata.name ?? ''] }] }],
+      nodeSelectorTerms: [
+        { matchFields: [{ key: 'metadata.name', operator: 'In', values: [node.metadata.name ?? ''] }] },
+      ],
     };
     affinity['nodeAffinity'] = nodeAffinity;
     spec['affinity'] = affinity;
     body['spec'] = spec;
     const pod = createPod(h, body);
-    if (pod) h.events.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name ?? ''}`, SOURCE);
+    if (pod)
+      h.events.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name ?? ''}`, SOURCE);
   }
 
   private delete(ds: KubeObject, pod: KubeObject): void {
-    if (deletePod(this.h, pod)) this.h.events.record(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name ?? ''}`, SOURCE);
+    if (deletePod(this.h, pod))
+      this.h.events.record(
+        ds,
+        'Normal',
+        'SuccessfulDelete',
+        `Deleted pod: ${pod.metadata.name ?? ''}`,
+        SOURCE,
+      );
   }
 
   private updateStatus(ds: KubeObject, nodes: KubeObject[], hash: string): void {
@@ -208,7 +244,11 @@ export class DaemonSetController {
           if (isPodAvailable(pod, minReadyMs, now)) available++;
         }
         const gen = pod.metadata.labels?.[TEMPLATE_GENERATION];
-        if (pod.metadata.labels?.[REVISION_HASH] === hash || (gen !== undefined && gen === String(ds.metadata.generation ?? ''))) updated++;
+        if (
+          pod.metadata.labels?.[REVISION_HASH] === hash ||
+          (gen !== undefined && gen === String(ds.metadata.generation ?? ''))
+        )
+          updated++;
       } else if (pod) misscheduled++;
     }
     const status: Rec = {
@@ -226,7 +266,13 @@ export class DaemonSetController {
     if (typeof old['collisionCount'] === 'number') status['collisionCount'] = old['collisionCount'];
     if (!jsonEqual(status, old))
       tolerant(() =>
-        h.registry.update(h.types.daemonsets, ds.metadata.namespace, ds.metadata.name ?? '', { ...ds, status }, { fieldManager: h.managers.controllerManager, subresource: 'status' }),
+        h.registry.update(
+          h.types.daemonsets,
+          ds.metadata.namespace,
+          ds.metadata.name ?? '',
+          { ...ds, status },
+          { fieldManager: h.managers.controllerManager, subresource: 'status' },
+        ),
       );
   }
 }

@@ -170,7 +170,18 @@ export class DeploymentController {
       this.h.queue.add(DeploymentController.queue, `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`);
     } else if (ev.key === KEYS.replicasets) {
       const ref = controllerRef(o);
-      if (ref?.kind === 'Deployment') this.h.queue.add(DeploymentController.queue, `${o.metadata.namespace ?? ''}/${ref.name}`);
+      if (ref?.kind === 'Deployment')
+        this.h.queue.add(DeploymentController.queue, `${o.metadata.namespace ?? ''}/${ref.name}`);
+    } else if (ev.key === KEYS.pods && ev.type === 'DELETED') {
+      // Recreate waits for the old pods to be gone, which the ReplicaSet's status does not show.
+      const ref = controllerRef(o);
+      if (ref?.kind !== 'ReplicaSet') return;
+      const rs = this.h.store.get(KEYS.replicasets, o.metadata.namespace, ref.name);
+      const dref = rs ? controllerRef(rs) : undefined;
+      if (dref?.kind !== 'Deployment') return;
+      const d = this.h.store.get(KEYS.deployments, o.metadata.namespace, dref.name);
+      if (d && str(d, 'spec', 'strategy', 'type') === 'Recreate')
+        this.h.queue.add(DeploymentController.queue, `${o.metadata.namespace ?? ''}/${dref.name}`);
     }
   }
 
@@ -251,7 +262,8 @@ class DeploymentSync {
       let changed = false;
       if (revisionOf(found) < maxOld + 1) {
         const oldRev = ann[REVISION];
-        if (oldRev) ann[REVISION_HISTORY] = ann[REVISION_HISTORY] ? `${ann[REVISION_HISTORY]},${oldRev}` : oldRev;
+        if (oldRev)
+          ann[REVISION_HISTORY] = ann[REVISION_HISTORY] ? `${ann[REVISION_HISTORY]},${oldRev}` : oldRev;
         ann[REVISION] = newRevision;
         changed = true;
       }
@@ -260,7 +272,15 @@ class DeploymentSync {
       const rev = this.newRS?.metadata.annotations?.[REVISION] ?? newRevision;
       this.setDeploymentRevision(rev);
       if (progressDeadline(this.d) !== undefined && !findCondition(this.d['status'], 'Progressing')) {
-        const conds = setCondition(conditionsOf(this.d['status']), this.condition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${this.newName ?? ''}"`));
+        const conds = setCondition(
+          conditionsOf(this.d['status']),
+          this.condition(
+            'Progressing',
+            'True',
+            'FoundNewReplicaSet',
+            `Found new replica set "${this.newName ?? ''}"`,
+          ),
+        );
         this.writeStatus({ ...statusOf(this.d), conditions: conds });
       }
       return;
@@ -321,17 +341,36 @@ class DeploymentSync {
         const created = this.h.registry.create(this.h.types.replicasets, ns, body, { fieldManager: this.cm });
         this.rs.set(name, created);
         this.newName = name;
-        if (replicas > 0) this.h.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name} from 0 to ${replicas}`, SOURCE);
+        if (replicas > 0)
+          this.h.events.record(
+            d,
+            'Normal',
+            'ScalingReplicaSet',
+            `Scaled up replica set ${name} from 0 to ${replicas}`,
+            SOURCE,
+          );
         this.setDeploymentRevision(newRevision);
         if (progressDeadline(d) !== undefined) {
-          const conds = setCondition(conditionsOf(this.d['status']), this.condition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${name}"`));
+          const conds = setCondition(
+            conditionsOf(this.d['status']),
+            this.condition(
+              'Progressing',
+              'True',
+              'NewReplicaSetCreated',
+              `Created new replica set "${name}"`,
+            ),
+          );
           this.writeStatus({ ...statusOf(this.d), conditions: conds });
         }
         return;
       } catch (e) {
         if (!isApiError(e) || e.code !== 409) throw e;
         const existing = this.h.registry.find(this.h.types.replicasets, ns, name);
-        if (existing && controllerRef(existing)?.uid === d.metadata.uid && stableJson(withoutHash(specOf(existing)['template'])) === stableJson(withoutHash(baseTemplate))) {
+        if (
+          existing &&
+          controllerRef(existing)?.uid === d.metadata.uid &&
+          stableJson(withoutHash(specOf(existing)['template'])) === stableJson(withoutHash(baseTemplate))
+        ) {
           this.rs.set(name, existing);
           this.newName = name;
           return;
@@ -358,7 +397,13 @@ class DeploymentSync {
   }
 
   private writeRS(rs: KubeObject): KubeObject {
-    const updated = this.h.registry.update(this.h.types.replicasets, rs.metadata.namespace, rs.metadata.name ?? '', rs, { fieldManager: this.cm });
+    const updated = this.h.registry.update(
+      this.h.types.replicasets,
+      rs.metadata.namespace,
+      rs.metadata.name ?? '',
+      rs,
+      { fieldManager: this.cm },
+    );
     this.rs.set(updated.metadata.name ?? '', updated);
     return updated;
   }
@@ -366,7 +411,13 @@ class DeploymentSync {
   private writeStatus(status: Rec): void {
     if (jsonEqual(status, this.d['status'] ?? {})) return;
     const updated = tolerant(() =>
-      this.h.registry.update(this.h.types.deployments, this.d.metadata.namespace, this.d.metadata.name ?? '', { ...this.d, status }, { fieldManager: this.cm, subresource: 'status' }),
+      this.h.registry.update(
+        this.h.types.deployments,
+        this.d.metadata.namespace,
+        this.d.metadata.name ?? '',
+        { ...this.d, status },
+        { fieldManager: this.cm, subresource: 'status' },
+      ),
     );
     if (updated) this.d = updated;
   }
@@ -393,9 +444,19 @@ class DeploymentSync {
     if (old === size && !annChanged) return;
     ann[DESIRED_REPLICAS] = desired;
     ann[MAX_REPLICAS] = max;
-    this.writeRS({ ...rs, metadata: { ...rs.metadata, annotations: ann }, spec: { ...specOf(rs), replicas: size } });
+    this.writeRS({
+      ...rs,
+      metadata: { ...rs.metadata, annotations: ann },
+      spec: { ...specOf(rs), replicas: size },
+    });
     if (old !== size)
-      this.h.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${size > old ? 'up' : 'down'} replica set ${rs.metadata.name ?? ''} from ${old} to ${size}`, SOURCE);
+      this.h.events.record(
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled ${size > old ? 'up' : 'down'} replica set ${rs.metadata.name ?? ''} from ${old} to ${size}`,
+        SOURCE,
+      );
   }
 
   /** NewRSNewReplicas. */
@@ -502,9 +563,15 @@ class DeploymentSync {
     const paused = specOf(this.d)['paused'] === true;
     const pausedCond = cond?.['reason'] === PAUSED;
     let next: Condition | undefined;
-    if (paused && !pausedCond) next = this.condition('Progressing', 'Unknown', PAUSED, 'Deployment is paused');
-    else if (!paused && pausedCond) next = this.condition('Progressing', 'Unknown', RESUMED, 'Deployment is resumed');
-    if (next) this.writeStatus({ ...statusOf(this.d), conditions: setCondition(conditionsOf(this.d['status']), next) });
+    if (paused && !pausedCond)
+      next = this.condition('Progressing', 'Unknown', PAUSED, 'Deployment is paused');
+    else if (!paused && pausedCond)
+      next = this.condition('Progressing', 'Unknown', RESUMED, 'Deployment is resumed');
+    if (next)
+      this.writeStatus({
+        ...statusOf(this.d),
+        conditions: setCondition(conditionsOf(this.d['status']), next),
+      });
   }
 
   private isScalingEvent(): boolean {
@@ -579,7 +646,8 @@ class DeploymentSync {
     if (replicasOf(d) === 0) return -replicasOf(rs);
     const deploymentReplicas = replicasOf(d) + maxSurge(d);
     const annotated = Number(rs.metadata.annotations?.[MAX_REPLICAS] ?? NaN);
-    const base = Number.isFinite(annotated) && annotated > 0 ? annotated : (num(d, 'status', 'replicas') ?? 0);
+    const base =
+      Number.isFinite(annotated) && annotated > 0 ? annotated : (num(d, 'status', 'replicas') ?? 0);
     if (base === 0) return 0;
     return Math.round((replicasOf(rs) * deploymentReplicas) / base) - replicasOf(rs);
   }
@@ -588,13 +656,22 @@ class DeploymentSync {
   private cleanup(): void {
     const limit = num(this.d, 'spec', 'revisionHistoryLimit') ?? 10;
     const cleanable = this.oldRSs
-      .filter((rs) => replicasOf(rs) === 0 && statusInt(rs, 'replicas') === 0 && rs.metadata.deletionTimestamp === undefined)
+      .filter(
+        (rs) =>
+          replicasOf(rs) === 0 &&
+          statusInt(rs, 'replicas') === 0 &&
+          rs.metadata.deletionTimestamp === undefined,
+      )
       .sort((a, b) => revisionOf(a) - revisionOf(b) || byCreation(a, b));
     const diff = cleanable.length - limit;
     for (let i = 0; i < diff; i++) {
       const rs = cleanable[i];
       if (!rs) continue;
-      tolerant(() => this.h.registry.delete(this.h.types.replicasets, rs.metadata.namespace, rs.metadata.name ?? '', { preconditions: { uid: rs.metadata.uid ?? '' } }));
+      tolerant(() =>
+        this.h.registry.delete(this.h.types.replicasets, rs.metadata.namespace, rs.metadata.name ?? '', {
+          preconditions: { uid: rs.metadata.uid ?? '' },
+        }),
+      );
       this.rs.delete(rs.metadata.name ?? '');
     }
   }
@@ -621,15 +698,38 @@ class DeploymentSync {
       if (v !== 0) s[k] = v;
     };
     put('observedGeneration', d.metadata.generation ?? 0);
-    put('replicas', sum(all, (rs) => statusInt(rs, 'replicas')));
+    put(
+      'replicas',
+      sum(all, (rs) => statusInt(rs, 'replicas')),
+    );
     put('updatedReplicas', newRS ? statusInt(newRS, 'replicas') : 0);
-    put('readyReplicas', sum(all, (rs) => statusInt(rs, 'readyReplicas')));
+    put(
+      'readyReplicas',
+      sum(all, (rs) => statusInt(rs, 'readyReplicas')),
+    );
     put('availableReplicas', available);
     put('unavailableReplicas', Math.max(0, total - available));
     let conds = conditionsOf(d['status']);
     if (available >= replicasOf(d) - maxUnavailable(d))
-      conds = setCondition(conds, this.condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'));
-    else conds = setCondition(conds, this.condition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'));
+      conds = setCondition(
+        conds,
+        this.condition(
+          'Available',
+          'True',
+          'MinimumReplicasAvailable',
+          'Deployment has minimum availability.',
+        ),
+      );
+    else
+      conds = setCondition(
+        conds,
+        this.condition(
+          'Available',
+          'False',
+          'MinimumReplicasUnavailable',
+          'Deployment does not have minimum availability.',
+        ),
+      );
     s['conditions'] = conds;
     const cc = num(d, 'status', 'collisionCount');
     if (cc !== undefined) s['collisionCount'] = cc;
@@ -651,15 +751,21 @@ class DeploymentSync {
       if (!complete) {
         let conds = conditionsOf(next);
         if (deploymentComplete(d, next)) {
-          const msg = newName ? `ReplicaSet "${newName}" has successfully progressed.` : `Deployment "${d.metadata.name ?? ''}" has successfully progressed.`;
+          const msg = newName
+            ? `ReplicaSet "${newName}" has successfully progressed.`
+            : `Deployment "${d.metadata.name ?? ''}" has successfully progressed.`;
           conds = setCondition(conds, this.condition('Progressing', 'True', NEW_RS_AVAILABLE, msg));
         } else if (deploymentProgressing(d, next)) {
-          const msg = newName ? `ReplicaSet "${newName}" is progressing.` : `Deployment "${d.metadata.name ?? ''}" is progressing.`;
+          const msg = newName
+            ? `ReplicaSet "${newName}" is progressing.`
+            : `Deployment "${d.metadata.name ?? ''}" is progressing.`;
           const c = this.condition('Progressing', 'True', 'ReplicaSetUpdated', msg);
           if (cur?.status === 'True') c['lastTransitionTime'] = cur['lastTransitionTime'];
           conds = [...conds.filter((x) => x.type !== 'Progressing'), c];
         } else if (this.timedOut(next, deadline)) {
-          const msg = newName ? `ReplicaSet "${newName}" has timed out progressing.` : `Deployment "${d.metadata.name ?? ''}" has timed out progressing.`;
+          const msg = newName
+            ? `ReplicaSet "${newName}" has timed out progressing.`
+            : `Deployment "${d.metadata.name ?? ''}" has timed out progressing.`;
           conds = setCondition(conds, this.condition('Progressing', 'False', TIMED_OUT, msg));
         }
         next['conditions'] = conds;
@@ -687,6 +793,10 @@ class DeploymentSync {
     const from = parseTime(cond['lastUpdateTime']);
     if (from === undefined) return;
     const after = from + this.h.ms(deadline) + 5 - this.h.now().getTime();
-    this.h.queue.addAfter(DeploymentController.queue, `${this.d.metadata.namespace ?? ''}/${this.d.metadata.name ?? ''}`, Math.max(after, this.h.ms(1), 10));
+    this.h.queue.addAfter(
+      DeploymentController.queue,
+      `${this.d.metadata.namespace ?? ''}/${this.d.metadata.name ?? ''}`,
+      Math.max(after, this.h.ms(1), 10),
+    );
   }
 }

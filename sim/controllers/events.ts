@@ -59,7 +59,18 @@ export class EventRecorder {
     const meta = obj.metadata;
     const namespace = meta.namespace ?? 'default';
     const uid = uidOverride ?? meta.uid ?? '';
-    const key = [source.component, source.host ?? '', obj.kind, meta.namespace ?? '', meta.name ?? '', uid, fieldPath ?? '', type, reason, message].join('\u0000');
+    const key = [
+      source.component,
+      source.host ?? '',
+      obj.kind,
+      meta.namespace ?? '',
+      meta.name ?? '',
+      uid,
+      fieldPath ?? '',
+      type,
+      reason,
+      message,
+    ].join('\u0000');
     const now = this.deps.now();
     const ts = rfc3339(now);
     const agg = this.seen.get(key);
@@ -68,7 +79,16 @@ export class EventRecorder {
       const ev = registry.find(types.events, agg.namespace, agg.name);
       if (ev) {
         const count = (typeof ev['count'] === 'number' ? ev['count'] : 1) + 1;
-        quiet(() => void registry.update(types.events, agg.namespace, agg.name, { ...ev, count, lastTimestamp: ts }, { fieldManager: manager }));
+        quiet(
+          () =>
+            void registry.update(
+              types.events,
+              agg.namespace,
+              agg.name,
+              { ...ev, count, lastTimestamp: ts },
+              { fieldManager: manager },
+            ),
+        );
         return;
       }
       this.forget(agg.namespace, agg.name);
@@ -121,7 +141,11 @@ export class EventRecorder {
     this.deps.clock.schedule(`ev\u0000${namespace}/${name}`, delayMs, () => {
       const ev = this.deps.registry.find(this.deps.types.events, namespace, name);
       if (!ev) return;
-      const last = parseTime(ev['lastTimestamp']) ?? parseTime(ev['eventTime']) ?? parseTime(ev.metadata.creationTimestamp) ?? 0;
+      const last =
+        parseTime(ev['lastTimestamp']) ??
+        parseTime(ev['eventTime']) ??
+        parseTime(ev.metadata.creationTimestamp) ??
+        0;
       // Timestamps have second precision: allow for the truncation.
       const left = last + 1000 + this.deps.ttlMs - this.deps.now().getTime();
       if (left > 0) return this.expire(namespace, name, left);

@@ -43,11 +43,13 @@ export class GarbageCollector {
     const refs = o.metadata.ownerReferences ?? [];
     const prevRefs = ev.prev?.metadata.ownerReferences ?? [];
     if (refs.length > 0 && (ev.type === 'ADDED' || refs !== prevRefs)) q(`dep:${uid}`);
-    if (refs !== prevRefs) for (const r of prevRefs) if (!refs.some((x) => x.uid === r.uid)) q(`owner:${r.uid}`);
+    if (refs !== prevRefs)
+      for (const r of prevRefs) if (!refs.some((x) => x.uid === r.uid)) q(`owner:${r.uid}`);
     const fins = o.metadata.finalizers ?? [];
     if (o.metadata.deletionTimestamp !== undefined && (fins.includes(FOREGROUND) || fins.includes(ORPHAN))) {
       const prevFins = ev.prev?.metadata.finalizers ?? [];
-      if (ev.prev?.metadata.deletionTimestamp === undefined || prevFins.length !== fins.length) q(`owner:${uid}`);
+      if (ev.prev?.metadata.deletionTimestamp === undefined || prevFins.length !== fins.length)
+        q(`owner:${uid}`);
     }
   }
 
@@ -98,7 +100,9 @@ export class GarbageCollector {
       h.store.remove(loc.key, loc.namespace, loc.name);
       return;
     }
-    tolerant(() => h.registry.delete(type, loc.namespace, loc.name, { propagationPolicy: policy, preconditions: { uid } }));
+    tolerant(() =>
+      h.registry.delete(type, loc.namespace, loc.name, { propagationPolicy: policy, preconditions: { uid } }),
+    );
   }
 
   /** Foreground and orphan finalizers of an owner being deleted. */
@@ -111,7 +115,12 @@ export class GarbageCollector {
     if (fins.includes(ORPHAN)) {
       for (const dep of h.owners.dependents(uid)) {
         const obj = this.load(dep);
-        if (obj) this.setOwnerRefs(dep, obj, (obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid));
+        if (obj)
+          this.setOwnerRefs(
+            dep,
+            obj,
+            (obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid),
+          );
       }
       this.removeFinalizer(loc, owner, ORPHAN);
       return;
@@ -136,7 +145,15 @@ export class GarbageCollector {
     const meta = { ...obj.metadata };
     if (refs.length > 0) meta.ownerReferences = refs;
     else delete meta.ownerReferences;
-    tolerant(() => h.registry.update(type, loc.namespace, loc.name, { ...obj, metadata: meta }, { fieldManager: h.managers.controllerManager }));
+    tolerant(() =>
+      h.registry.update(
+        type,
+        loc.namespace,
+        loc.name,
+        { ...obj, metadata: meta },
+        { fieldManager: h.managers.controllerManager },
+      ),
+    );
   }
 
   private removeFinalizer(loc: ObjectLocation, obj: KubeObject, finalizer: string): void {
@@ -144,6 +161,14 @@ export class GarbageCollector {
     const type = typeOf(h, loc.key);
     if (!type) return;
     const finalizers = (obj.metadata.finalizers ?? []).filter((f) => f !== finalizer);
-    tolerant(() => h.registry.update(type, loc.namespace, loc.name, { ...obj, metadata: { ...obj.metadata, finalizers } }, { fieldManager: h.managers.controllerManager }));
+    tolerant(() =>
+      h.registry.update(
+        type,
+        loc.namespace,
+        loc.name,
+        { ...obj, metadata: { ...obj.metadata, finalizers } },
+        { fieldManager: h.managers.controllerManager },
+      ),
+    );
   }
 }

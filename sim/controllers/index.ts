@@ -78,7 +78,12 @@ class ClusterHost implements Host {
     this.managers =
       ctx.spec.distro === 'k3s'
         ? { controllerManager: 'k3s', scheduler: 'k3s', kubelet: 'k3s', apiserver: 'k3s' }
-        : { controllerManager: 'kube-controller-manager', scheduler: 'kube-scheduler', kubelet: 'kubelet', apiserver: 'kube-apiserver' };
+        : {
+            controllerManager: 'kube-controller-manager',
+            scheduler: 'kube-scheduler',
+            kubelet: 'kubelet',
+            apiserver: 'kube-apiserver',
+          };
     this.events = new EventRecorder({
       registry: ctx.registry,
       types: this.types,
@@ -86,7 +91,11 @@ class ClusterHost implements Host {
       now: () => ctx.now(),
       ttlMs: this.ms(EVENT_TTL_SECONDS),
       managerFor: (component) =>
-        component === 'kubelet' ? this.managers.kubelet : component === 'default-scheduler' ? this.managers.scheduler : this.managers.controllerManager,
+        component === 'kubelet'
+          ? this.managers.kubelet
+          : component === 'default-scheduler'
+            ? this.managers.scheduler
+            : this.managers.controllerManager,
     });
   }
 
@@ -155,7 +164,11 @@ export class ClusterControllers {
   }
 
   private recordError(key: string, e: unknown): void {
-    this.errorLog.push({ time: new Date().toISOString(), key: key.replaceAll('\u0000', ' '), message: e instanceof Error ? e.message : String(e) });
+    this.errorLog.push({
+      time: new Date().toISOString(),
+      key: key.replaceAll('\u0000', ' '),
+      message: e instanceof Error ? e.message : String(e),
+    });
     if (this.errorLog.length > MAX_ERRORS) this.errorLog.splice(0, this.errorLog.length - MAX_ERRORS);
   }
 
@@ -172,7 +185,8 @@ export class ClusterControllers {
           continue;
         }
         this.h.owners.add(key, obj);
-        if (key === KEYS.pods) this.h.podsByNode.update({ type: 'ADDED', rv: 0, key, object: obj, prev: undefined, time: 0 });
+        if (key === KEYS.pods)
+          this.h.podsByNode.update({ type: 'ADDED', rv: 0, key, object: obj, prev: undefined, time: 0 });
         if (key === KEYS.crds) this.crds.adopt(obj);
       }
     }
@@ -192,6 +206,7 @@ export class ClusterControllers {
     switch (ev.key) {
       case KEYS.pods:
         h.podsByNode.update(ev);
+        this.deployments.onEvent(ev);
         this.replicaSets.onEvent(ev);
         this.daemonSets.onEvent(ev);
         this.statefulSets.onEvent(ev);
@@ -244,7 +259,15 @@ export class ClusterControllers {
     const now = this.ctx.now();
     const nodes = expandNodes(spec, this.clusterIndex(), now);
     const cp = nodes.find((n) => n.role === 'control-plane') ?? nodes[0];
-    const boot = bootstrapObjects({ distro: spec.distro, kubernetesVersion: spec.kubernetesVersion, ...(cp ? { controlPlaneNode: cp.name } : {}) }, now, this.ctx.caCertPem);
+    const boot = bootstrapObjects(
+      {
+        distro: spec.distro,
+        kubernetesVersion: spec.kubernetesVersion,
+        ...(cp ? { controlPlaneNode: cp.name } : {}),
+      },
+      now,
+      this.ctx.caCertPem,
+    );
     for (const obj of boot) this.createIfMissing(obj, this.bootstrapManager(obj));
     for (const n of nodes) {
       n.images = this.preloadedImages(n);
@@ -312,7 +335,9 @@ export class ClusterControllers {
       if (Scheduler.needsScheduling(pod)) queue.add(Scheduler.queue, key);
       else if (this.kubelets.manages(str(pod, 'spec', 'nodeName') ?? '')) queue.add(Kubelets.queue, key);
     }
-    for (const ns of store.list(KEYS.namespaces)) if (ns.metadata.deletionTimestamp !== undefined) queue.add(NamespaceController.queue, ns.metadata.name ?? '');
+    for (const ns of store.list(KEYS.namespaces))
+      if (ns.metadata.deletionTimestamp !== undefined)
+        queue.add(NamespaceController.queue, ns.metadata.name ?? '');
   }
 
   // ------------------------------------------------------------ bootstrap helpers
@@ -324,7 +349,8 @@ export class ClusterControllers {
   private bootstrapManager(obj: KubeObject): string {
     const m = this.h.managers;
     if (obj.kind === 'ServiceAccount' || obj.kind === 'ConfigMap') return m.controllerManager;
-    if (obj.kind === 'Lease') return obj.metadata.name === 'kube-scheduler' ? m.scheduler : m.controllerManager;
+    if (obj.kind === 'Lease')
+      return obj.metadata.name === 'kube-scheduler' ? m.scheduler : m.controllerManager;
     return m.apiserver;
   }
 
@@ -368,7 +394,8 @@ export class ClusterControllers {
     this.ensureNamespace(w.namespace);
     const labels = { app: w.name, ...(w.labels ?? {}) };
     const container: Record<string, unknown> = { name: w.name, image: w.image };
-    if (w.env && Object.keys(w.env).length > 0) container['env'] = Object.entries(w.env).map(([name, value]) => ({ name, value }));
+    if (w.env && Object.keys(w.env).length > 0)
+      container['env'] = Object.entries(w.env).map(([name, value]) => ({ name, value }));
     if (w.resources) {
       const res: Record<string, unknown> = {};
       if (w.resources.requests) res['requests'] = { ...w.resources.requests };
@@ -376,27 +403,52 @@ export class ClusterControllers {
       container['resources'] = res;
     }
     const podSpec: Record<string, unknown> = { containers: [container] };
-    if (w.nodeSelector && Object.keys(w.nodeSelector).length > 0) podSpec['nodeSelector'] = { ...w.nodeSelector };
-    if (w.tolerations && w.tolerations.length > 0) podSpec['tolerations'] = w.tolerations.map((t) => ({ ...t }));
+    if (w.nodeSelector && Object.keys(w.nodeSelector).length > 0)
+      podSpec['nodeSelector'] = { ...w.nodeSelector };
+    if (w.tolerations && w.tolerations.length > 0)
+      podSpec['tolerations'] = w.tolerations.map((t) => ({ ...t }));
     const template = { metadata: { labels }, spec: podSpec };
     const metadata = { name: w.name, namespace: w.namespace, labels };
     const selector = { matchLabels: { app: w.name } };
     const manager = 'kubectl-create';
     if (w.kind === 'Deployment') {
-      this.createIfMissing({ apiVersion: 'apps/v1', kind: 'Deployment', metadata, spec: { replicas: w.replicas ?? 1, selector, template } }, manager);
+      this.createIfMissing(
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata,
+          spec: { replicas: w.replicas ?? 1, selector, template },
+        },
+        manager,
+      );
     } else if (w.kind === 'DaemonSet') {
-      this.createIfMissing({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata, spec: { selector, template } }, manager);
+      this.createIfMissing(
+        { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata, spec: { selector, template } },
+        manager,
+      );
     } else {
       this.createIfMissing(
         {
           apiVersion: 'v1',
           kind: 'Service',
           metadata: { name: w.name, namespace: w.namespace, labels },
-          spec: { clusterIP: 'None', selector: { app: w.name }, ports: [{ name: 'tcp', port: 8080, targetPort: 8080 }] },
+          spec: {
+            clusterIP: 'None',
+            selector: { app: w.name },
+            ports: [{ name: 'tcp', port: 8080, targetPort: 8080 }],
+          },
         },
         manager,
       );
-      this.createIfMissing({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata, spec: { replicas: w.replicas ?? 1, serviceName: w.name, selector, template } }, manager);
+      this.createIfMissing(
+        {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          metadata,
+          spec: { replicas: w.replicas ?? 1, serviceName: w.name, selector, template },
+        },
+        manager,
+      );
     }
   }
 
@@ -415,7 +467,10 @@ export class ClusterControllers {
     const ci = this.clusterIndex();
     const host = index + 10;
     const taints =
-      pool.taints ?? (spec.distro === 'kubeadm' && pool.role === 'control-plane' ? [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' as const }] : []);
+      pool.taints ??
+      (spec.distro === 'kubeadm' && pool.role === 'control-plane'
+        ? [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' as const }]
+        : []);
     const n: NodeSpec = {
       name: pool.name,
       architecture: pool.architecture,
@@ -441,7 +496,13 @@ export class ClusterControllers {
   }
 
   /** The admin's direct override of a node condition (what the kubelet would post). */
-  setNodeCondition(node: string, type: NodeConditionType, status: ConditionStatus, reason?: string, message?: string): void {
+  setNodeCondition(
+    node: string,
+    type: NodeConditionType,
+    status: ConditionStatus,
+    reason?: string,
+    message?: string,
+  ): void {
     this.requireNode(node);
     this.kubelets.setCondition(node, type, status, reason, message);
   }
@@ -458,7 +519,13 @@ export class ClusterControllers {
     const spec = { ...specOf(obj) };
     if (cordoned) spec['unschedulable'] = true;
     else delete spec['unschedulable'];
-    this.ctx.registry.update(this.h.types.nodes, undefined, node, { ...obj, spec }, { fieldManager: 'kubectl-cordon' });
+    this.ctx.registry.update(
+      this.h.types.nodes,
+      undefined,
+      node,
+      { ...obj, spec },
+      { fieldManager: 'kubectl-cordon' },
+    );
   }
 
   private requireNode(name: string): KubeObject {

@@ -34,7 +34,8 @@ import {
 } from './util.js';
 
 /** Node condition types the admin API can set. */
-export type NodeConditionType = 'Ready' | 'MemoryPressure' | 'DiskPressure' | 'PIDPressure' | 'NetworkUnavailable';
+export type NodeConditionType =
+  'Ready' | 'MemoryPressure' | 'DiskPressure' | 'PIDPressure' | 'NetworkUnavailable';
 /** A condition status. */
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
@@ -86,7 +87,10 @@ interface PodRt {
 const WORDING: Record<string, Record<string, [string, string]>> = {
   Ready: {
     True: ['KubeletReady', 'kubelet is posting ready status'],
-    False: ['KubeletNotReady', 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized'],
+    False: [
+      'KubeletNotReady',
+      'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
+    ],
     Unknown: ['NodeStatusUnknown', 'Kubelet stopped posting node status.'],
   },
   MemoryPressure: {
@@ -119,7 +123,13 @@ const NODE_EVENTS: Record<string, Record<string, string>> = {
   PIDPressure: { True: 'NodeHasInsufficientPID', False: 'NodeHasSufficientPID' },
 };
 const KUBELET_CONDITIONS = ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready'];
-const POD_CONDITION_ORDER = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
+const POD_CONDITION_ORDER = [
+  'PodReadyToStartContainers',
+  'Initialized',
+  'Ready',
+  'ContainersReady',
+  'PodScheduled',
+];
 
 /** True when an image's manifest list offers the node's platform. */
 export function platformMatches(platforms: string[], arch: string): boolean {
@@ -144,7 +154,15 @@ export class Kubelets {
   /** Starts a kubelet for a node (registration happens elsewhere). */
   register(name: string, running = true): void {
     if (this.nodes.has(name)) return;
-    this.nodes.set(name, { name, running, overrides: new Map(), usedIPs: new Set(), nextHost: 2, lastPost: Date.now(), pulled: new Set() });
+    this.nodes.set(name, {
+      name,
+      running,
+      overrides: new Map(),
+      usedIPs: new Set(),
+      nextHost: 2,
+      lastPost: Date.now(),
+      pulled: new Set(),
+    });
   }
 
   /** Forgets a node's kubelet (node deleted). */
@@ -188,7 +206,13 @@ export class Kubelets {
     const node = str(o, 'spec', 'nodeName');
     if (!node || !this.nodes.has(node)) return;
     // Our own status writes need no reaction; a binding, spec change or deletion does.
-    if (ev.prev && str(ev.prev, 'spec', 'nodeName') === node && ev.prev.metadata.deletionTimestamp === o.metadata.deletionTimestamp && this.pods.has(o.metadata.uid ?? '')) return;
+    if (
+      ev.prev &&
+      str(ev.prev, 'spec', 'nodeName') === node &&
+      ev.prev.metadata.deletionTimestamp === o.metadata.deletionTimestamp &&
+      this.pods.has(o.metadata.uid ?? '')
+    )
+      return;
     this.h.queue.add(Kubelets.queue, key);
   }
 
@@ -240,13 +264,22 @@ export class Kubelets {
       }
       return out;
     });
-    const init: ContainerRt[] = recs(spec, 'initContainers').map((c) => ({ name: String(c['name'] ?? ''), image: String(c['image'] ?? ''), running: false }));
+    const init: ContainerRt[] = recs(spec, 'initContainers').map((c) => ({
+      name: String(c['name'] ?? ''),
+      image: String(c['image'] ?? ''),
+      running: false,
+    }));
     const ip = str(pod, 'status', 'podIP');
     if (ip && spec['hostNetwork'] !== true) node.usedIPs.add(ip);
     const allRunning = containers.every((c) => c.running);
     const anyFailed = containers.some((c) => c.reason === 'ErrImagePull' || c.reason === 'ImagePullBackOff');
-    const stage: Stage = statuses.length === 0 ? 'bound' : allRunning ? 'running' : anyFailed ? 'backoff' : 'creating';
-    for (const c of containers) if (c.reason === 'ErrImagePull' || c.reason === 'ImagePullBackOff') c.error = this.pullError(c.image);
+    const stage: Stage =
+      statuses.length === 0 ? 'bound' : allRunning ? 'running' : anyFailed ? 'backoff' : 'creating';
+    const nodeObj = this.h.store.get(KEYS.nodes, undefined, node.name);
+    const arch = nodeObj ? nodeArch(nodeObj) : 'amd64';
+    for (const c of containers)
+      if (c.reason === 'ErrImagePull' || c.reason === 'ImagePullBackOff')
+        c.error = this.pullError(c.image, arch);
     const rt: PodRt = {
       uid: pod.metadata.uid ?? '',
       key: `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`,
@@ -256,7 +289,14 @@ export class Kubelets {
       ip,
       sandboxReady: ip !== undefined,
       containers,
-      init: stage === 'running' ? init.map((c) => ({ ...c, reason: 'Completed', startedAt: str(pod, 'status', 'startTime') ?? rfc3339(this.h.now()) })) : init,
+      init:
+        stage === 'running'
+          ? init.map((c) => ({
+              ...c,
+              reason: 'Completed',
+              startedAt: str(pod, 'status', 'startTime') ?? rfc3339(this.h.now()),
+            }))
+          : init,
       backoffMs: anyFailed ? this.h.ms(10) : 0,
       killing: false,
     };
@@ -346,7 +386,14 @@ export class Kubelets {
       if (c.running) continue;
       const cs = specs.find((x) => x['name'] === c.name);
       if (!this.present(node, nodeObj, cs, c.image))
-        this.event(pod, rt.node, 'Normal', 'Pulling', `Pulling image "${c.image}"`, this.fieldPath(pod, c.name));
+        this.event(
+          pod,
+          rt.node,
+          'Normal',
+          'Pulling',
+          `Pulling image "${c.image}"`,
+          this.fieldPath(pod, c.name),
+        );
     }
   }
 
@@ -369,18 +416,33 @@ export class Kubelets {
       if (platforms !== undefined && !platformMatches(platforms, arch)) {
         failed = true;
         c.reason = 'ErrImagePull';
-        c.error = this.pullError(c.image);
+        c.error = this.pullError(c.image, arch);
         c.message = c.error;
         this.event(pod, rt.node, 'Warning', 'Failed', `Failed to pull image "${c.image}": ${c.error}`, fp);
         this.event(pod, rt.node, 'Warning', 'Failed', 'Error: ErrImagePull', fp);
         continue;
       }
-      if (present) this.event(pod, rt.node, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, fp);
+      if (present)
+        this.event(
+          pod,
+          rt.node,
+          'Normal',
+          'Pulled',
+          `Container image "${c.image}" already present on machine`,
+          fp,
+        );
       else {
         const d = parseInt(hexDigest(`${c.image}/${rt.uid}`, 8), 16);
         const secs = (0.4 + (d % 3000) / 1000).toFixed(3);
         const size = 8_000_000 + (parseInt(hexDigest(c.image, 8), 16) % 120_000_000);
-        this.event(pod, rt.node, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${secs}s (${secs}s including waiting). Image size: ${size} bytes.`, fp);
+        this.event(
+          pod,
+          rt.node,
+          'Normal',
+          'Pulled',
+          `Successfully pulled image "${c.image}" in ${secs}s (${secs}s including waiting). Image size: ${size} bytes.`,
+          fp,
+        );
         node.pulled.add(normalizeImage(c.image));
       }
       this.event(pod, rt.node, 'Normal', 'Created', `Created container ${c.name}`, fp);
@@ -408,7 +470,7 @@ export class Kubelets {
     for (const c of [...rt.init, ...rt.containers]) {
       if (c.reason !== 'ErrImagePull' && c.reason !== 'ImagePullBackOff') continue;
       c.reason = 'ImagePullBackOff';
-      c.message = `Back-off pulling image "${c.image}": ErrImagePull: ${c.error ?? this.pullError(c.image)}`;
+      c.message = `Back-off pulling image "${c.image}": ErrImagePull: ${c.error ?? ''}`;
       const fp = this.fieldPath(pod, c.name);
       this.event(pod, rt.node, 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`, fp);
       this.event(pod, rt.node, 'Warning', 'Failed', 'Error: ImagePullBackOff', fp);
@@ -418,7 +480,15 @@ export class Kubelets {
   private toRetry(pod: KubeObject, rt: PodRt): void {
     rt.stage = 'retrying';
     for (const c of [...rt.init, ...rt.containers])
-      if (c.reason === 'ImagePullBackOff') this.event(pod, rt.node, 'Normal', 'Pulling', `Pulling image "${c.image}"`, this.fieldPath(pod, c.name));
+      if (c.reason === 'ImagePullBackOff')
+        this.event(
+          pod,
+          rt.node,
+          'Normal',
+          'Pulling',
+          `Pulling image "${c.image}"`,
+          this.fieldPath(pod, c.name),
+        );
   }
 
   private terminate(pod: KubeObject, node: NodeState): void {
@@ -435,7 +505,15 @@ export class Kubelets {
     }
     rt.killing = true;
     for (const c of rt.containers)
-      if (c.running) this.event(pod, rt.node, 'Normal', 'Killing', `Stopping container ${c.name}`, this.fieldPath(pod, c.name));
+      if (c.running)
+        this.event(
+          pod,
+          rt.node,
+          'Normal',
+          'Killing',
+          `Stopping container ${c.name}`,
+          this.fieldPath(pod, c.name),
+        );
     this.scheduleKill(pod, rt);
   }
 
@@ -445,7 +523,12 @@ export class Kubelets {
     const uid = rt.uid;
     const kill = (): void => {
       if (!this.nodes.get(rt.node)?.running) return;
-      tolerant(() => this.h.registry.delete(this.h.types.pods, ns, name, { gracePeriodSeconds: 0, preconditions: { uid } }));
+      tolerant(() =>
+        this.h.registry.delete(this.h.types.pods, ns, name, {
+          gracePeriodSeconds: 0,
+          preconditions: { uid },
+        }),
+      );
     };
     if (this.h.instant) kill();
     else this.h.clock.schedule(`kubelet\u0000${uid}`, this.h.ms(0.2), kill);
@@ -470,8 +553,9 @@ export class Kubelets {
     return `containerd://${hexDigest(`${pod.metadata.uid ?? ''}/${name}/${attempt}`)}`;
   }
 
-  private pullError(image: string): string {
-    return `rpc error: code = NotFound desc = failed to pull and unpack image "${normalizeImage(image)}": no match for platform in manifest: not found`;
+  /** containerd's error for a manifest list without the node's platform (naming the platform, as Docker does). */
+  private pullError(image: string, arch: string): string {
+    return `rpc error: code = NotFound desc = failed to pull and unpack image "${normalizeImage(image)}": no matching manifest for linux/${arch} in the manifest list entries: no match for platform in manifest: not found`;
   }
 
   private fieldPath(pod: KubeObject, container: string): string {
@@ -479,7 +563,14 @@ export class Kubelets {
     return `spec.${init ? 'initContainers' : 'containers'}{${container}}`;
   }
 
-  private event(pod: KubeObject, node: string, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
+  private event(
+    pod: KubeObject,
+    node: string,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    fieldPath?: string,
+  ): void {
     this.h.events.record(pod, type, reason, message, this.source(node), fieldPath);
   }
 
@@ -494,18 +585,42 @@ export class Kubelets {
     const initDone = rt.init.every((c) => c.reason === 'Completed');
     const unready = rt.containers.filter((c) => !c.running).map((c) => c.name);
     const cond = (type: string, ok: boolean, reason?: string, message?: string): Condition => {
-      const c: Condition = { type, status: ok ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: now };
+      const c: Condition = {
+        type,
+        status: ok ? 'True' : 'False',
+        lastProbeTime: null,
+        lastTransitionTime: now,
+      };
       const prev = findCondition(old, type);
-      if (prev && prev.status === c.status && prev['lastTransitionTime'] !== undefined) c['lastTransitionTime'] = prev['lastTransitionTime'];
+      if (prev && prev.status === c.status && prev['lastTransitionTime'] !== undefined)
+        c['lastTransitionTime'] = prev['lastTransitionTime'];
       if (!ok && reason) c['reason'] = reason;
       if (!ok && message) c['message'] = message;
       return c;
     };
     const mine: Condition[] = [
       cond('PodReadyToStartContainers', rt.sandboxReady),
-      cond('Initialized', initDone, 'ContainersNotInitialized', `containers with incomplete status: [${rt.init.filter((c) => c.reason !== 'Completed').map((c) => c.name).join(' ')}]`),
-      cond('Ready', allRunning, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`),
-      cond('ContainersReady', allRunning, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`),
+      cond(
+        'Initialized',
+        initDone,
+        'ContainersNotInitialized',
+        `containers with incomplete status: [${rt.init
+          .filter((c) => c.reason !== 'Completed')
+          .map((c) => c.name)
+          .join(' ')}]`,
+      ),
+      cond(
+        'Ready',
+        allRunning,
+        'ContainersNotReady',
+        `containers with unready status: [${unready.join(' ')}]`,
+      ),
+      cond(
+        'ContainersReady',
+        allRunning,
+        'ContainersNotReady',
+        `containers with unready status: [${unready.join(' ')}]`,
+      ),
     ];
     const others = conditionsOf(old).filter((c) => !mine.some((m) => m.type === c.type));
     const conditions = [...mine, ...others].sort((a, b) => {
@@ -526,7 +641,15 @@ export class Kubelets {
       s['restartCount'] = 0;
       s['started'] = init ? false : c.running;
       if (init && c.reason === 'Completed')
-        s['state'] = { terminated: { containerID: c.containerID ?? '', exitCode: 0, finishedAt: c.startedAt ?? now, reason: 'Completed', startedAt: c.startedAt ?? now } };
+        s['state'] = {
+          terminated: {
+            containerID: c.containerID ?? '',
+            exitCode: 0,
+            finishedAt: c.startedAt ?? now,
+            reason: 'Completed',
+            startedAt: c.startedAt ?? now,
+          },
+        };
       else if (c.running) s['state'] = { running: { startedAt: c.startedAt ?? now } };
       else {
         const waiting: Rec = {};
@@ -556,7 +679,13 @@ export class Kubelets {
     const status = this.renderStatus(pod, rt);
     if (JSON.stringify(status) === JSON.stringify(pod['status'] ?? {})) return;
     tolerant(() =>
-      this.h.registry.update(this.h.types.pods, pod.metadata.namespace, pod.metadata.name ?? '', { ...pod, status }, { fieldManager: this.h.managers.kubelet, subresource: 'status' }),
+      this.h.registry.update(
+        this.h.types.pods,
+        pod.metadata.namespace,
+        pod.metadata.name ?? '',
+        { ...pod, status },
+        { fieldManager: this.h.managers.kubelet, subresource: 'status' },
+      ),
     );
   }
 
@@ -578,11 +707,28 @@ export class Kubelets {
     const lease = h.registry.find(h.types.leases, 'kube-node-lease', name);
     if (!lease) {
       const node = h.store.get(KEYS.nodes, undefined, name);
-      tolerant(() => h.registry.create(h.types.leases, 'kube-node-lease', makeLease(name, now, node?.metadata.uid), { fieldManager: h.managers.kubelet }));
+      tolerant(() =>
+        h.registry.create(h.types.leases, 'kube-node-lease', makeLease(name, now, node?.metadata.uid), {
+          fieldManager: h.managers.kubelet,
+        }),
+      );
       return;
     }
-    const spec = { ...specOf(lease), holderIdentity: name, leaseDurationSeconds: 40, renewTime: microTime(now) };
-    tolerant(() => h.registry.update(h.types.leases, 'kube-node-lease', name, { ...lease, spec }, { fieldManager: h.managers.kubelet }));
+    const spec = {
+      ...specOf(lease),
+      holderIdentity: name,
+      leaseDurationSeconds: 40,
+      renewTime: microTime(now),
+    };
+    tolerant(() =>
+      h.registry.update(
+        h.types.leases,
+        'kube-node-lease',
+        name,
+        { ...lease, spec },
+        { fieldManager: h.managers.kubelet },
+      ),
+    );
   }
 
   /** Sets (or clears, with the healthy value) an admin override of a node condition and posts it. */
@@ -639,7 +785,10 @@ export class Kubelets {
         continue;
       }
       const status = o?.status ?? (type === 'Ready' ? 'True' : 'False');
-      const [dReason, dMessage] = WORDING[type]?.[status] ?? [String(prev?.['reason'] ?? ''), String(prev?.['message'] ?? '')];
+      const [dReason, dMessage] = WORDING[type]?.[status] ?? [
+        String(prev?.['reason'] ?? ''),
+        String(prev?.['message'] ?? ''),
+      ];
       let reason = o?.reason ?? dReason;
       let message = o?.message ?? dMessage;
       if (type === 'NetworkUnavailable' && !o?.reason && prev && prev.status === status) {
@@ -658,10 +807,27 @@ export class Kubelets {
       });
     }
     const status = { ...statusOf(nodeObj), conditions };
-    tolerant(() => h.registry.update(h.types.nodes, undefined, name, { ...nodeObj, status }, { fieldManager: h.managers.kubelet, subresource: 'status' }));
+    tolerant(() =>
+      h.registry.update(
+        h.types.nodes,
+        undefined,
+        name,
+        { ...nodeObj, status },
+        { fieldManager: h.managers.kubelet, subresource: 'status' },
+      ),
+    );
     for (const [type, s] of transitions) {
       const reason = NODE_EVENTS[type]?.[s];
-      if (reason) h.events.record(nodeObj, 'Normal', reason, `Node ${name} status is now: ${reason}`, this.source(name), undefined, name);
+      if (reason)
+        h.events.record(
+          nodeObj,
+          'Normal',
+          reason,
+          `Node ${name} status is now: ${reason}`,
+          this.source(name),
+          undefined,
+          name,
+        );
     }
   }
 
@@ -676,19 +842,30 @@ export class Kubelets {
     const names = containers.map((c) => String(c['name'] ?? ''));
     let name = container;
     if (name === undefined || name === '') {
-      if (containers.length !== 1) throw badRequest(`a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]`);
+      if (containers.length !== 1)
+        throw badRequest(
+          `a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]`,
+        );
       name = names[0] ?? '';
     }
     const c = all.find((x) => x['name'] === name);
     if (!c) throw badRequest(`container ${name} is not valid for pod ${podName}`);
-    const cs = [...recs(pod, 'status', 'initContainerStatuses'), ...recs(pod, 'status', 'containerStatuses')].find((x) => x['name'] === name);
+    const cs = [
+      ...recs(pod, 'status', 'initContainerStatuses'),
+      ...recs(pod, 'status', 'containerStatuses'),
+    ].find((x) => x['name'] === name);
     const waiting = rec(at(cs, 'state', 'waiting'));
     if (!cs || waiting) {
       const reason = str(waiting, 'reason') ?? 'ContainerCreating';
-      const why = reason === 'ImagePullBackOff' || reason === 'ErrImagePull' ? 'trying and failing to pull image' : reason;
+      const why =
+        reason === 'ImagePullBackOff' || reason === 'ErrImagePull'
+          ? 'trying and failing to pull image'
+          : reason;
       throw badRequest(`container "${name}" in pod "${podName}" is waiting to start: ${why}`);
     }
-    const started = parseTime(str(cs, 'state', 'running', 'startedAt') ?? str(cs, 'state', 'terminated', 'startedAt')) ?? this.h.now().getTime();
+    const started =
+      parseTime(str(cs, 'state', 'running', 'startedAt') ?? str(cs, 'state', 'terminated', 'startedAt')) ??
+      this.h.now().getTime();
     const image = String(c['image'] ?? '');
     const app = imageRepo(image).split('/').pop() ?? name;
     const version = image.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : 'latest';
@@ -701,13 +878,15 @@ export class Kubelets {
     ];
     for (const e of env) {
       const v = e['value'];
-      if (typeof v === 'string' && /^[a-z]+:\/\//.test(v)) lines.push(`${t(260)} INFO  connecting to ${v}`, `${t(410)} INFO  connected to ${v}`);
+      if (typeof v === 'string' && /^[a-z]+:\/\//.test(v))
+        lines.push(`${t(260)} INFO  connecting to ${v}`, `${t(410)} INFO  connected to ${v}`);
     }
     const port = ports[0]?.['containerPort'];
     lines.push(`${t(450)} INFO  listening on 0.0.0.0:${typeof port === 'number' ? port : 8080}`);
     lines.push(`${t(500)} INFO  ready`);
     const uptime = this.h.now().getTime() - started;
-    for (let m = 1; m <= 3 && m * 60_000 <= uptime; m++) lines.push(`${t(m * 60_000 + 500)} INFO  health check ok`);
+    for (let m = 1; m <= 3 && m * 60_000 <= uptime; m++)
+      lines.push(`${t(m * 60_000 + 500)} INFO  health check ok`);
     return `${lines.join('\n')}\n`;
   }
 }

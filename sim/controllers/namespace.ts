@@ -33,7 +33,8 @@ export class NamespaceController {
       return;
     }
     const ns = o.metadata.namespace;
-    if (ev.type === 'DELETED' && ns !== undefined && this.terminating.has(ns)) this.h.queue.add(NamespaceController.queue, ns);
+    if (ev.type === 'DELETED' && ns !== undefined && this.terminating.has(ns))
+      this.h.queue.add(NamespaceController.queue, ns);
   }
 
   reconcile(name: string): void {
@@ -50,12 +51,15 @@ export class NamespaceController {
       seen.add(key);
       for (const obj of h.store.list(key, name)) {
         if (obj.metadata.deletionTimestamp === undefined)
-          tolerant(() => h.registry.delete(type, name, obj.metadata.name ?? '', { propagationPolicy: 'Background' }));
+          tolerant(() =>
+            h.registry.delete(type, name, obj.metadata.name ?? '', { propagationPolicy: 'Background' }),
+          );
       }
       const left = h.store.list(key, name);
       if (left.length === 0) continue;
       remaining.set(type.group ? `${type.plural}.${type.group}` : `${type.plural}.`, left.length);
-      for (const obj of left) for (const f of obj.metadata.finalizers ?? []) finalizers.set(f, (finalizers.get(f) ?? 0) + 1);
+      for (const obj of left)
+        for (const f of obj.metadata.finalizers ?? []) finalizers.set(f, (finalizers.get(f) ?? 0) + 1);
     }
     this.setConditions(ns, remaining, finalizers);
     if (remaining.size > 0) {
@@ -66,39 +70,93 @@ export class NamespaceController {
     const cur = h.registry.find(h.types.namespaces, undefined, name);
     if (!cur) return;
     const spec = { ...specOf(cur) };
-    const specFins = Array.isArray(spec['finalizers']) ? spec['finalizers'].filter((f) => f !== FINALIZER) : [];
+    const specFins = Array.isArray(spec['finalizers'])
+      ? spec['finalizers'].filter((f) => f !== FINALIZER)
+      : [];
     if (specFins.length > 0) spec['finalizers'] = specFins;
     else delete spec['finalizers'];
     const metaFins = (cur.metadata.finalizers ?? []).filter((f) => f !== FINALIZER);
     tolerant(() =>
-      h.registry.update(h.types.namespaces, undefined, name, { ...cur, spec, metadata: { ...cur.metadata, finalizers: metaFins } }, { fieldManager: h.managers.controllerManager }),
+      h.registry.update(
+        h.types.namespaces,
+        undefined,
+        name,
+        { ...cur, spec, metadata: { ...cur.metadata, finalizers: metaFins } },
+        { fieldManager: h.managers.controllerManager },
+      ),
     );
   }
 
-  private setConditions(ns: KubeObject, remaining: Map<string, number>, finalizers: Map<string, number>): void {
+  private setConditions(
+    ns: KubeObject,
+    remaining: Map<string, number>,
+    finalizers: Map<string, number>,
+  ): void {
     const h = this.h;
     const now = rfc3339(h.now());
     const old = conditionsOf(ns['status']);
     const mk = (type: string, status: string, reason: string, message: string): Condition => {
       const prev = old.find((c) => c.type === type);
-      return { type, status, lastTransitionTime: prev && prev.status === status ? String(prev['lastTransitionTime'] ?? now) : now, reason, message };
+      return {
+        type,
+        status,
+        lastTransitionTime: prev && prev.status === status ? String(prev['lastTransitionTime'] ?? now) : now,
+        reason,
+        message,
+      };
     };
     const rem = [...remaining].map(([r, n]) => `${r} has ${n} resource instances`).join(', ');
     const fin = [...finalizers].map(([f, n]) => `${f} in ${n} resource instances`).join(', ');
     const conditions = [
-      mk('NamespaceDeletionDiscoveryFailure', 'False', 'ResourcesDiscovered', 'All resources successfully discovered'),
-      mk('NamespaceDeletionGroupVersionParsingFailure', 'False', 'ParsedGroupVersions', 'All legacy kube types successfully parsed'),
-      mk('NamespaceDeletionContentFailure', 'False', 'ContentDeleted', 'All content successfully deleted, may be waiting on finalization'),
+      mk(
+        'NamespaceDeletionDiscoveryFailure',
+        'False',
+        'ResourcesDiscovered',
+        'All resources successfully discovered',
+      ),
+      mk(
+        'NamespaceDeletionGroupVersionParsingFailure',
+        'False',
+        'ParsedGroupVersions',
+        'All legacy kube types successfully parsed',
+      ),
+      mk(
+        'NamespaceDeletionContentFailure',
+        'False',
+        'ContentDeleted',
+        'All content successfully deleted, may be waiting on finalization',
+      ),
       remaining.size > 0
-        ? mk('NamespaceContentRemaining', 'True', 'SomeResourcesRemain', `Some resources are remaining: ${rem}`)
+        ? mk(
+            'NamespaceContentRemaining',
+            'True',
+            'SomeResourcesRemain',
+            `Some resources are remaining: ${rem}`,
+          )
         : mk('NamespaceContentRemaining', 'False', 'ContentRemoved', 'All content successfully removed'),
       finalizers.size > 0
-        ? mk('NamespaceFinalizersRemaining', 'True', 'SomeFinalizersRemain', `Some content in the namespace has finalizers remaining: ${fin}`)
-        : mk('NamespaceFinalizersRemaining', 'False', 'ContentHasNoFinalizers', 'All content-preserving finalizers finished'),
+        ? mk(
+            'NamespaceFinalizersRemaining',
+            'True',
+            'SomeFinalizersRemain',
+            `Some content in the namespace has finalizers remaining: ${fin}`,
+          )
+        : mk(
+            'NamespaceFinalizersRemaining',
+            'False',
+            'ContentHasNoFinalizers',
+            'All content-preserving finalizers finished',
+          ),
     ];
     if (JSON.stringify(conditions) === JSON.stringify(old)) return;
     tolerant(() =>
-      h.registry.update(h.types.namespaces, undefined, ns.metadata.name ?? '', { ...ns, status: { ...statusOf(ns), conditions } }, { fieldManager: h.managers.controllerManager, subresource: 'status' }),
+      h.registry.update(
+        h.types.namespaces,
+        undefined,
+        ns.metadata.name ?? '',
+        { ...ns, status: { ...statusOf(ns), conditions } },
+        { fieldManager: h.managers.controllerManager, subresource: 'status' },
+      ),
     );
   }
 }

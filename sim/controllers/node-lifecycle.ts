@@ -8,7 +8,20 @@
 import type { KubeObject } from '../k8s-types.js';
 import type { StoreEvent } from '../store.js';
 import { KEYS, tolerant, type Host } from './runtime.js';
-import { at, conditionsOf, findCondition, isPodReady, nodeCondition, rfc3339, splitKey, statusOf, str, taintsOf, type Condition, type Taint } from './util.js';
+import {
+  at,
+  conditionsOf,
+  findCondition,
+  isPodReady,
+  nodeCondition,
+  rfc3339,
+  splitKey,
+  statusOf,
+  str,
+  taintsOf,
+  type Condition,
+  type Taint,
+} from './util.js';
 
 const SOURCE = { component: 'node-controller' };
 const NOT_READY = 'node.kubernetes.io/not-ready';
@@ -26,7 +39,11 @@ const MONITOR = 'node-monitor';
 export const NODE_MONITOR_GRACE_SECONDS = 40;
 
 function taintFacts(node: KubeObject): string {
-  return JSON.stringify([conditionsOf(node['status']).map((c) => [c.type, c.status]), at(node, 'spec', 'unschedulable') ?? false, at(node, 'spec', 'taints') ?? []]);
+  return JSON.stringify([
+    conditionsOf(node['status']).map((c) => [c.type, c.status]),
+    at(node, 'spec', 'unschedulable') ?? false,
+    at(node, 'spec', 'taints') ?? [],
+  ]);
 }
 
 /** Node lifecycle of one cluster. */
@@ -67,8 +84,10 @@ export class NodeLifecycle {
       if (!this.lastRenew.has(name)) this.lastRenew.set(name, Date.now());
       this.ensureMonitor();
     }
-    if (!ev.prev || taintFacts(ev.prev) !== taintFacts(o)) this.h.queue.add(NodeLifecycle.queue, `taints:${name}`);
-    if (ev.prev && nodeCondition(ev.prev, 'Ready') === 'True' && nodeCondition(o, 'Ready') !== 'True') this.h.queue.add(NodeLifecycle.queue, `pods:${name}`);
+    if (!ev.prev || taintFacts(ev.prev) !== taintFacts(o))
+      this.h.queue.add(NodeLifecycle.queue, `taints:${name}`);
+    if (ev.prev && nodeCondition(ev.prev, 'Ready') === 'True' && nodeCondition(o, 'Ready') !== 'True')
+      this.h.queue.add(NodeLifecycle.queue, `pods:${name}`);
   }
 
   reconcile(key: string): void {
@@ -82,7 +101,12 @@ export class NodeLifecycle {
 
   private ensureMonitor(): void {
     if (this.h.clock.has(MONITOR)) return;
-    this.h.clock.schedule(MONITOR, this.h.ms(NODE_MONITOR_GRACE_SECONDS) + 1, () => this.monitor(), 'earliest');
+    this.h.clock.schedule(
+      MONITOR,
+      this.h.ms(NODE_MONITOR_GRACE_SECONDS) + 1,
+      () => this.monitor(),
+      'earliest',
+    );
   }
 
   /** monitorNodeHealth: nodes whose lease went unrenewed for the grace period become Unknown. */
@@ -113,13 +137,32 @@ export class NodeLifecycle {
       const c = conditions.find((x) => x.type === type);
       if (c && c.status === 'Unknown') continue;
       const next: Condition = c
-        ? { ...c, status: 'Unknown', lastTransitionTime: now, reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }
-        : { type, status: 'Unknown', lastHeartbeatTime: now, lastTransitionTime: now, reason: 'NodeStatusUnknown', message: 'Kubelet never posted node status.' };
+        ? {
+            ...c,
+            status: 'Unknown',
+            lastTransitionTime: now,
+            reason: 'NodeStatusUnknown',
+            message: 'Kubelet stopped posting node status.',
+          }
+        : {
+            type,
+            status: 'Unknown',
+            lastHeartbeatTime: now,
+            lastTransitionTime: now,
+            reason: 'NodeStatusUnknown',
+            message: 'Kubelet never posted node status.',
+          };
       conditions = c ? conditions.map((x) => (x.type === type ? next : x)) : [...conditions, next];
     }
     const wasReady = nodeCondition(node, 'Ready') === 'True';
     tolerant(() =>
-      h.registry.update(h.types.nodes, undefined, name, { ...node, status: { ...statusOf(node), conditions } }, { fieldManager: h.managers.controllerManager, subresource: 'status' }),
+      h.registry.update(
+        h.types.nodes,
+        undefined,
+        name,
+        { ...node, status: { ...statusOf(node), conditions } },
+        { fieldManager: h.managers.controllerManager, subresource: 'status' },
+      ),
     );
     if (wasReady || nodeCondition(node, 'Ready') === undefined)
       h.events.record(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`, SOURCE);
@@ -133,10 +176,20 @@ export class NodeLifecycle {
     const ready = nodeCondition(node, 'Ready');
     const desired: Taint[] = [];
     const now = rfc3339(h.now());
-    if (ready === 'False') desired.push({ key: NOT_READY, effect: 'NoSchedule' }, { key: NOT_READY, effect: 'NoExecute', timeAdded: now });
-    else if (ready !== 'True') desired.push({ key: UNREACHABLE, effect: 'NoSchedule' }, { key: UNREACHABLE, effect: 'NoExecute', timeAdded: now });
-    for (const [type, key] of Object.entries(CONDITION_TAINTS)) if (nodeCondition(node, type) === 'True') desired.push({ key, effect: 'NoSchedule' });
-    if (at(node, 'spec', 'unschedulable') === true) desired.push({ key: UNSCHEDULABLE, effect: 'NoSchedule' });
+    if (ready === 'False')
+      desired.push(
+        { key: NOT_READY, effect: 'NoSchedule' },
+        { key: NOT_READY, effect: 'NoExecute', timeAdded: now },
+      );
+    else if (ready !== 'True')
+      desired.push(
+        { key: UNREACHABLE, effect: 'NoSchedule' },
+        { key: UNREACHABLE, effect: 'NoExecute', timeAdded: now },
+      );
+    for (const [type, key] of Object.entries(CONDITION_TAINTS))
+      if (nodeCondition(node, type) === 'True') desired.push({ key, effect: 'NoSchedule' });
+    if (at(node, 'spec', 'unschedulable') === true)
+      desired.push({ key: UNSCHEDULABLE, effect: 'NoSchedule' });
     const current = taintsOf(node);
     const same = (a: Taint, b: Taint): boolean => a.key === b.key && a.effect === b.effect;
     const keep = current.filter((t) => !MANAGED.has(t.key) || desired.some((d) => same(d, t)));
@@ -146,7 +199,15 @@ export class NodeLifecycle {
     const spec = { ...(node['spec'] as Record<string, unknown>) };
     if (taints.length > 0) spec['taints'] = taints;
     else delete spec['taints'];
-    tolerant(() => h.registry.update(h.types.nodes, undefined, name, { ...node, spec }, { fieldManager: h.managers.controllerManager }));
+    tolerant(() =>
+      h.registry.update(
+        h.types.nodes,
+        undefined,
+        name,
+        { ...node, spec },
+        { fieldManager: h.managers.controllerManager },
+      ),
+    );
   }
 
   /** MarkPodsNotReady: the pods of a node that is no longer Ready get Ready=False. */
@@ -160,11 +221,20 @@ export class NodeLifecycle {
       const pod = h.store.get(KEYS.pods, ns || undefined, podName);
       if (!pod || !isPodReady(pod)) continue;
       const status = statusOf(pod);
-      const conditions = conditionsOf(status).map((c) => (c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: now } : c));
-      const updated = tolerant(() =>
-        h.registry.update(h.types.pods, ns || undefined, podName, { ...pod, status: { ...status, conditions } }, { fieldManager: h.managers.controllerManager, subresource: 'status' }),
+      const conditions = conditionsOf(status).map((c) =>
+        c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: now } : c,
       );
-      if (updated && findCondition(updated['status'], 'Ready')?.status === 'False') h.events.record(updated, 'Warning', 'NodeNotReady', 'Node is not ready', SOURCE);
+      const updated = tolerant(() =>
+        h.registry.update(
+          h.types.pods,
+          ns || undefined,
+          podName,
+          { ...pod, status: { ...status, conditions } },
+          { fieldManager: h.managers.controllerManager, subresource: 'status' },
+        ),
+      );
+      if (updated && findCondition(updated['status'], 'Ready')?.status === 'False')
+        h.events.record(updated, 'Warning', 'NodeNotReady', 'Node is not ready', SOURCE);
     }
   }
 
@@ -176,7 +246,12 @@ export class NodeLifecycle {
       const [ns, podName] = splitKey(key);
       const pod = h.store.get(KEYS.pods, ns || undefined, podName);
       if (!pod) continue;
-      tolerant(() => h.registry.delete(h.types.pods, ns || undefined, podName, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid ?? '' } }));
+      tolerant(() =>
+        h.registry.delete(h.types.pods, ns || undefined, podName, {
+          gracePeriodSeconds: 0,
+          preconditions: { uid: pod.metadata.uid ?? '' },
+        }),
+      );
     }
   }
 }

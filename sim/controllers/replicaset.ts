@@ -32,7 +32,11 @@ const SOURCE = { component: 'replicaset-controller' };
 const BURST = 500;
 
 /** A pod built from a workload's pod template (controller.GetPodFromTemplate). */
-export function podFromTemplate(owner: KubeObject, template: unknown, extraLabels: Record<string, string> = {}): KubeObject {
+export function podFromTemplate(
+  owner: KubeObject,
+  template: unknown,
+  extraLabels: Record<string, string> = {},
+): KubeObject {
   const t = rec(template) ?? {};
   const tmeta = rec(t['metadata']) ?? {};
   const meta: KubeObject['metadata'] = {
@@ -50,7 +54,9 @@ export function podFromTemplate(owner: KubeObject, template: unknown, extraLabel
 /** Creates a pod; false when the namespace refuses new content (being terminated). */
 export function createPod(h: Host, pod: KubeObject): KubeObject | undefined {
   try {
-    return h.registry.create(h.types.pods, pod.metadata.namespace, pod, { fieldManager: h.managers.controllerManager });
+    return h.registry.create(h.types.pods, pod.metadata.namespace, pod, {
+      fieldManager: h.managers.controllerManager,
+    });
   } catch (e) {
     if (isApiError(e) && (e.code === 403 || e.code === 404 || e.code === 409)) return undefined;
     throw e;
@@ -60,7 +66,9 @@ export function createPod(h: Host, pod: KubeObject): KubeObject | undefined {
 /** Deletes a pod (gracefully, as the API decides); true when the request went through. */
 export function deletePod(h: Host, pod: KubeObject): boolean {
   const r = tolerant(() =>
-    h.registry.delete(h.types.pods, pod.metadata.namespace, pod.metadata.name ?? '', { preconditions: { uid: pod.metadata.uid ?? '' } }),
+    h.registry.delete(h.types.pods, pod.metadata.namespace, pod.metadata.name ?? '', {
+      preconditions: { uid: pod.metadata.uid ?? '' },
+    }),
   );
   return r !== undefined;
 }
@@ -69,7 +77,8 @@ export function deletePod(h: Host, pod: KubeObject): boolean {
 export function deletionOrder(a: KubeObject, b: KubeObject): number {
   const assigned = (p: KubeObject): number => (str(p, 'spec', 'nodeName') ? 1 : 0);
   if (assigned(a) !== assigned(b)) return assigned(a) - assigned(b);
-  const phaseRank = (p: KubeObject): number => ({ Pending: 0, Unknown: 1, Running: 2 })[str(p, 'status', 'phase') ?? 'Pending'] ?? 0;
+  const phaseRank = (p: KubeObject): number =>
+    ({ Pending: 0, Unknown: 1, Running: 2 })[str(p, 'status', 'phase') ?? 'Pending'] ?? 0;
   if (phaseRank(a) !== phaseRank(b)) return phaseRank(a) - phaseRank(b);
   const ready = (p: KubeObject): number => (isPodReady(p) ? 1 : 0);
   if (ready(a) !== ready(b)) return ready(a) - ready(b);
@@ -110,7 +119,8 @@ export class ReplicaSetController {
       this.h.queue.add(ReplicaSetController.queue, `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`);
     } else if (ev.key === KEYS.pods) {
       const ref = controllerRef(o);
-      if (ref?.kind === 'ReplicaSet') this.h.queue.add(ReplicaSetController.queue, `${o.metadata.namespace ?? ''}/${ref.name}`);
+      if (ref?.kind === 'ReplicaSet')
+        this.h.queue.add(ReplicaSetController.queue, `${o.metadata.namespace ?? ''}/${ref.name}`);
     }
   }
 
@@ -129,12 +139,25 @@ export class ReplicaSetController {
           body.metadata.generateName = `${name}-`;
           const pod = createPod(h, body);
           if (!pod) break;
-          h.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name ?? ''}`, SOURCE);
+          h.events.record(
+            rs,
+            'Normal',
+            'SuccessfulCreate',
+            `Created pod: ${pod.metadata.name ?? ''}`,
+            SOURCE,
+          );
         }
       } else if (diff > 0) {
         const victims = [...pods].sort(deletionOrder).slice(0, Math.min(diff, BURST));
         for (const pod of victims) {
-          if (deletePod(h, pod)) h.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name ?? ''}`, SOURCE);
+          if (deletePod(h, pod))
+            h.events.record(
+              rs,
+              'Normal',
+              'SuccessfulDelete',
+              `Deleted pod: ${pod.metadata.name ?? ''}`,
+              SOURCE,
+            );
         }
       }
       pods = ownedBy(h, rs, KEYS.pods).filter(isActive);
@@ -173,9 +196,19 @@ export class ReplicaSetController {
     if (Array.isArray(conds) && conds.length > 0) status['conditions'] = conds;
     if (!jsonEqual(status, rs['status'] ?? {}))
       tolerant(() =>
-        h.registry.update(h.types.replicasets, rs.metadata.namespace, rs.metadata.name ?? '', { ...rs, status }, { fieldManager: h.managers.controllerManager, subresource: 'status' }),
+        h.registry.update(
+          h.types.replicasets,
+          rs.metadata.namespace,
+          rs.metadata.name ?? '',
+          { ...rs, status },
+          { fieldManager: h.managers.controllerManager, subresource: 'status' },
+        ),
       );
     if (nextCheck !== Infinity)
-      h.queue.addAfter(ReplicaSetController.queue, `${rs.metadata.namespace ?? ''}/${rs.metadata.name ?? ''}`, Math.max(nextCheck + 5, 10));
+      h.queue.addAfter(
+        ReplicaSetController.queue,
+        `${rs.metadata.namespace ?? ''}/${rs.metadata.name ?? ''}`,
+        Math.max(nextCheck + 5, 10),
+      );
   }
 }

@@ -327,7 +327,10 @@ export class OwnerIndex {
     const prevRefs = ev.prev?.metadata.ownerReferences;
     const refs = ev.object.metadata.ownerReferences;
     if (prevRefs === refs && ev.prev !== undefined) return;
-    this.setOwners(loc, (refs ?? []).map((r) => r.uid));
+    this.setOwners(
+      loc,
+      (refs ?? []).map((r) => r.uid),
+    );
   }
 
   /** Indexes an existing object (initial scan). */
@@ -393,7 +396,11 @@ export class PodNodeIndex {
     const key = `${m.namespace ?? ''}/${m.name ?? ''}`;
     const spec = ev.object['spec'];
     const node =
-      ev.type === 'DELETED' ? undefined : typeof spec === 'object' && spec !== null ? (spec as Record<string, unknown>)['nodeName'] : undefined;
+      ev.type === 'DELETED'
+        ? undefined
+        : typeof spec === 'object' && spec !== null
+          ? (spec as Record<string, unknown>)['nodeName']
+          : undefined;
     const old = this.nodeOf.get(key);
     const next = typeof node === 'string' && node !== '' ? node : undefined;
     if (old === next) return;

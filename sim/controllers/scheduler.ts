@@ -8,7 +8,7 @@
  */
 import type { KubeObject } from '../k8s-types.js';
 import type { StoreEvent } from '../store.js';
-import { KEYS, type Host } from './runtime.js';
+import { KEYS, tolerant, type Host } from './runtime.js';
 import {
   at,
   conditionsOf,
@@ -58,21 +58,19 @@ function schedulingFacts(node: KubeObject): string {
 }
 
 /**
- * Binds a pod to a node the way the apiserver's pods/binding storage does: spec.nodeName and
- * PodScheduled=True in one write, bypassing the pod update validation (nodeName is otherwise
- * immutable). Returns the bound pod, or undefined when the pod is gone or already bound.
+ * Binds a pod to a node through the pods/binding semantics (Registry.bind): spec.nodeName and
+ * PodScheduled=True in one write. Returns the bound pod, or undefined when the pod is gone,
+ * being deleted or already bound.
  */
-export function bindPod(h: Host, namespace: string | undefined, name: string, nodeName: string): KubeObject | undefined {
+export function bindPod(
+  h: Host,
+  namespace: string | undefined,
+  name: string,
+  nodeName: string,
+): KubeObject | undefined {
   const cur = h.store.get(KEYS.pods, namespace, name);
   if (!cur || str(cur, 'spec', 'nodeName') || cur.metadata.deletionTimestamp !== undefined) return undefined;
-  const status = statusOf(cur);
-  const conditions = upsertCondition(conditionsOf(status), {
-    type: 'PodScheduled',
-    status: 'True',
-    lastProbeTime: null,
-    lastTransitionTime: rfc3339(h.now()),
-  });
-  return h.store.put(KEYS.pods, { ...cur, spec: { ...specOf(cur), nodeName }, status: { ...status, conditions } });
+  return tolerant(() => h.registry.bind(namespace ?? 'default', name, nodeName, h.managers.scheduler));
 }
 
 /** The scheduler of one cluster. */
@@ -107,8 +105,10 @@ export class Scheduler {
       }
       if (Scheduler.needsScheduling(o)) {
         // Our own status write on an unschedulable pod is no reason to try again.
-        const specSame = ev.prev !== undefined && JSON.stringify(ev.prev['spec']) === JSON.stringify(o['spec']);
-        if (!(ev.type === 'MODIFIED' && specSame && this.unschedulable.has(key))) this.h.queue.add(Scheduler.queue, key);
+        const specSame =
+          ev.prev !== undefined && JSON.stringify(ev.prev['spec']) === JSON.stringify(o['spec']);
+        if (!(ev.type === 'MODIFIED' && specSame && this.unschedulable.has(key)))
+          this.h.queue.add(Scheduler.queue, key);
       } else {
         this.unschedulable.delete(key);
         if (wasBound && ev.prev && isTerminal(o) && !isTerminal(ev.prev)) this.retryUnschedulable();
@@ -143,7 +143,10 @@ export class Scheduler {
     for (const node of nodes) {
       const nodeName = node.metadata.name ?? '';
       const taints = effectiveTaints(node);
-      if (specOf(node)['unschedulable'] === true && !tolerations.some((t) => tolerationMatches(t, 'node.kubernetes.io/unschedulable', 'NoSchedule'))) {
+      if (
+        specOf(node)['unschedulable'] === true &&
+        !tolerations.some((t) => tolerationMatches(t, 'node.kubernetes.io/unschedulable', 'NoSchedule'))
+      ) {
         fail('node(s) were unschedulable');
         continue;
       }
@@ -161,8 +164,14 @@ export class Scheduler {
       const insufficient: string[] = [];
       const maxPods = alloc['pods'] === undefined ? 110 : quantity(alloc['pods']);
       if (u.pods + 1 > maxPods) insufficient.push('Too many pods');
-      if (req.cpu > 0 && alloc['cpu'] !== undefined && u.cpu + req.cpu > quantity(alloc['cpu']) + 1e-9) insufficient.push('Insufficient cpu');
-      if (req.memory > 0 && alloc['memory'] !== undefined && u.memory + req.memory > quantity(alloc['memory'])) insufficient.push('Insufficient memory');
+      if (req.cpu > 0 && alloc['cpu'] !== undefined && u.cpu + req.cpu > quantity(alloc['cpu']) + 1e-9)
+        insufficient.push('Insufficient cpu');
+      if (
+        req.memory > 0 &&
+        alloc['memory'] !== undefined &&
+        u.memory + req.memory > quantity(alloc['memory'])
+      )
+        insufficient.push('Insufficient memory');
       if (insufficient.length > 0) {
         for (const r of insufficient) fail(r);
         continue;
@@ -174,7 +183,12 @@ export class Scheduler {
       const message =
         n === 0
           ? 'no nodes available to schedule pods'
-          : `0/${n} nodes are available: ${[...reasons].map(([r, c]) => `${c} ${r}`).sort().join(', ')}. preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`;
+          : `0/${n} nodes are available: ${[...reasons]
+              .map(([r, c]) => `${c} ${r}`)
+              .sort()
+              .join(
+                ', ',
+              )}. preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`;
       this.markUnschedulable(pod, key, message);
       return;
     }
@@ -186,7 +200,10 @@ export class Scheduler {
       if (
         !best ||
         score > best.score + 1e-9 ||
-        (Math.abs(score - best.score) <= 1e-9 && (f.usage.pods < best.usage.pods || (f.usage.pods === best.usage.pods && (f.node.metadata.name ?? '') < (best.node.metadata.name ?? ''))))
+        (Math.abs(score - best.score) <= 1e-9 &&
+          (f.usage.pods < best.usage.pods ||
+            (f.usage.pods === best.usage.pods &&
+              (f.node.metadata.name ?? '') < (best.node.metadata.name ?? ''))))
       )
         best = { ...f, score };
     }
@@ -200,10 +217,23 @@ export class Scheduler {
     best.usage.memory += req.memory;
     if (ownerUid) best.usage.owners.set(ownerUid, (best.usage.owners.get(ownerUid) ?? 0) + 1);
     usage.set(nodeName, best.usage);
-    h.events.record(bound, 'Normal', 'Scheduled', `Successfully assigned ${ns ?? 'default'}/${name} to ${nodeName}`, SOURCE);
+    h.events.record(
+      bound,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${ns ?? 'default'}/${name} to ${nodeName}`,
+      SOURCE,
+    );
   }
 
-  private score(node: KubeObject, u: Usage, req: { cpu: number; memory: number }, ownerUid: string | undefined, maxSame: number, tolerations: Rec[]): number {
+  private score(
+    node: KubeObject,
+    u: Usage,
+    req: { cpu: number; memory: number },
+    ownerUid: string | undefined,
+    maxSame: number,
+    tolerations: Rec[],
+  ): number {
     const alloc = rec(at(node, 'status', 'allocatable')) ?? {};
     const capCpu = quantity(alloc['cpu']) || 1;
     const capMem = quantity(alloc['memory']) || 1;
@@ -213,7 +243,9 @@ export class Scheduler {
     const balanced = (1 - Math.abs(cpuFrac - memFrac)) * 100;
     const same = ownerUid ? (u.owners.get(ownerUid) ?? 0) : 0;
     const spread = maxSame === 0 ? 100 : 100 * (1 - same / (maxSame + 1));
-    const preferNo = taintsOf(node).filter((t) => t.effect === 'PreferNoSchedule' && untoleratedTaint([t], tolerations, ['PreferNoSchedule'])).length;
+    const preferNo = taintsOf(node).filter(
+      (t) => t.effect === 'PreferNoSchedule' && untoleratedTaint([t], tolerations, ['PreferNoSchedule']),
+    ).length;
     return leastAllocated + balanced + 2 * spread - 100 * preferNo;
   }
 
@@ -256,7 +288,13 @@ export class Scheduler {
         reason: 'Unschedulable',
         message,
       });
-      h.registry.update(h.types.pods, pod.metadata.namespace, pod.metadata.name ?? '', { ...pod, status: { ...status, conditions } }, { fieldManager: h.managers.scheduler, subresource: 'status' });
+      h.registry.update(
+        h.types.pods,
+        pod.metadata.namespace,
+        pod.metadata.name ?? '',
+        { ...pod, status: { ...status, conditions } },
+        { fieldManager: h.managers.scheduler, subresource: 'status' },
+      );
     }
     h.events.record(pod, 'Warning', 'FailedScheduling', message, SOURCE);
     // Like the scheduler's periodic flush of unschedulable pods (podMaxInUnschedulablePodsDuration).

@@ -47,7 +47,8 @@ export class StatefulSetController {
       this.h.queue.add(StatefulSetController.queue, `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`);
     } else if (ev.key === KEYS.pods) {
       const ref = controllerRef(o);
-      if (ref?.kind === 'StatefulSet') this.h.queue.add(StatefulSetController.queue, `${o.metadata.namespace ?? ''}/${ref.name}`);
+      if (ref?.kind === 'StatefulSet')
+        this.h.queue.add(StatefulSetController.queue, `${o.metadata.namespace ?? ''}/${ref.name}`);
     }
   }
 
@@ -149,7 +150,14 @@ export class StatefulSetController {
     if (volumes.length > 0) spec['volumes'] = volumes;
     body['spec'] = spec;
     const pod = createPod(h, body);
-    if (pod) h.events.record(sts, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${stsName} successful`, SOURCE);
+    if (pod)
+      h.events.record(
+        sts,
+        'Normal',
+        'SuccessfulCreate',
+        `create Pod ${podName} in StatefulSet ${stsName} successful`,
+        SOURCE,
+      );
   }
 
   /** Creates a claim from a template and binds it, as a dynamic provisioner would. */
@@ -157,12 +165,28 @@ export class StatefulSetController {
     const h = this.h;
     const ns = sts.metadata.namespace;
     if (h.registry.find(h.types.pvcs, ns, claimName)) return true;
-    const labels = { ...strMap(claim, 'metadata', 'labels'), ...strMap(sts, 'spec', 'selector', 'matchLabels') };
+    const labels = {
+      ...strMap(claim, 'metadata', 'labels'),
+      ...strMap(sts, 'spec', 'selector', 'matchLabels'),
+    };
     const spec = clone(rec(claim['spec']) ?? {});
-    const body: KubeObject = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claimName, namespace: ns ?? 'default', labels }, spec };
-    const created = tolerant(() => h.registry.create(h.types.pvcs, ns, body, { fieldManager: h.managers.controllerManager }));
+    const body: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: claimName, namespace: ns ?? 'default', labels },
+      spec,
+    };
+    const created = tolerant(() =>
+      h.registry.create(h.types.pvcs, ns, body, { fieldManager: h.managers.controllerManager }),
+    );
     if (!created) return false;
-    h.events.record(sts, 'Normal', 'SuccessfulCreate', `create Claim ${claimName} Pod ${podName} in StatefulSet ${sts.metadata.name ?? ''} success`, SOURCE);
+    h.events.record(
+      sts,
+      'Normal',
+      'SuccessfulCreate',
+      `create Claim ${claimName} Pod ${podName} in StatefulSet ${sts.metadata.name ?? ''} success`,
+      SOURCE,
+    );
     const storage = at(spec, 'resources', 'requests', 'storage');
     const bound = tolerant(() =>
       h.registry.update(
@@ -173,7 +197,11 @@ export class StatefulSetController {
           ...created,
           metadata: {
             ...created.metadata,
-            annotations: { ...(created.metadata.annotations ?? {}), 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' },
+            annotations: {
+              ...(created.metadata.annotations ?? {}),
+              'pv.kubernetes.io/bind-completed': 'yes',
+              'pv.kubernetes.io/bound-by-controller': 'yes',
+            },
           },
           spec: { ...(rec(created['spec']) ?? {}), volumeName: `pvc-${created.metadata.uid ?? ''}` },
         },
@@ -183,13 +211,27 @@ export class StatefulSetController {
     const cur = bound ?? created;
     const status: Rec = { phase: 'Bound', accessModes: at(spec, 'accessModes') ?? ['ReadWriteOnce'] };
     if (storage !== undefined) status['capacity'] = { storage };
-    tolerant(() => h.registry.update(h.types.pvcs, ns, claimName, { ...cur, status }, { fieldManager: h.managers.controllerManager, subresource: 'status' }));
+    tolerant(() =>
+      h.registry.update(
+        h.types.pvcs,
+        ns,
+        claimName,
+        { ...cur, status },
+        { fieldManager: h.managers.controllerManager, subresource: 'status' },
+      ),
+    );
     return true;
   }
 
   private deletePod(sts: KubeObject, pod: KubeObject): void {
     if (deletePod(this.h, pod))
-      this.h.events.record(sts, 'Normal', 'SuccessfulDelete', `delete Pod ${pod.metadata.name ?? ''} in StatefulSet ${sts.metadata.name ?? ''} successful`, SOURCE);
+      this.h.events.record(
+        sts,
+        'Normal',
+        'SuccessfulDelete',
+        `delete Pod ${pod.metadata.name ?? ''} in StatefulSet ${sts.metadata.name ?? ''} successful`,
+        SOURCE,
+      );
   }
 
   private updateStatus(sts: KubeObject, currentRevision: string, updateRevision: string): void {
@@ -214,7 +256,12 @@ export class StatefulSetController {
       }
     }
     let curRev = currentRevision;
-    if (str(sts, 'spec', 'updateStrategy', 'type') !== 'OnDelete' && updated === replicas && ready === replicas && replicas === replicasOf(sts)) {
+    if (
+      str(sts, 'spec', 'updateStrategy', 'type') !== 'OnDelete' &&
+      updated === replicas &&
+      ready === replicas &&
+      replicas === replicasOf(sts)
+    ) {
       curRev = updateRevision;
       current = updated;
     }
@@ -231,7 +278,13 @@ export class StatefulSetController {
     status['availableReplicas'] = available;
     if (!jsonEqual(status, sts['status'] ?? {}))
       tolerant(() =>
-        h.registry.update(h.types.statefulsets, sts.metadata.namespace, sts.metadata.name ?? '', { ...sts, status }, { fieldManager: h.managers.controllerManager, subresource: 'status' }),
+        h.registry.update(
+          h.types.statefulsets,
+          sts.metadata.namespace,
+          sts.metadata.name ?? '',
+          { ...sts, status },
+          { fieldManager: h.managers.controllerManager, subresource: 'status' },
+        ),
       );
   }
 }

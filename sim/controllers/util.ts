@@ -191,7 +191,12 @@ export function findCondition(status: unknown, type: string): Condition | undefi
 export function upsertCondition(list: Condition[], next: Condition): Condition[] {
   const old = list.find((c) => c.type === next.type);
   const merged: Condition = { ...next };
-  if (old && old.status === next.status && old['lastTransitionTime'] !== undefined && 'lastTransitionTime' in next)
+  if (
+    old &&
+    old.status === next.status &&
+    old['lastTransitionTime'] !== undefined &&
+    'lastTransitionTime' in next
+  )
     merged['lastTransitionTime'] = old['lastTransitionTime'];
   if (!old) return [...list, merged];
   return list.map((c) => (c.type === next.type ? merged : c));
@@ -270,10 +275,22 @@ export function isPodAvailable(pod: KubeObject, minReadyMs: number, nowMs: numbe
 export function targetNode(pod: KubeObject): string | undefined {
   const n = str(pod, 'spec', 'nodeName');
   if (n) return n;
-  for (const term of recs(pod, 'spec', 'affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms')) {
+  for (const term of recs(
+    pod,
+    'spec',
+    'affinity',
+    'nodeAffinity',
+    'requiredDuringSchedulingIgnoredDuringExecution',
+    'nodeSelectorTerms',
+  )) {
     for (const f of recs(term, 'matchFields')) {
       const values = at(f, 'values');
-      if (f['key'] === 'metadata.name' && f['operator'] === 'In' && Array.isArray(values) && values.length === 1)
+      if (
+        f['key'] === 'metadata.name' &&
+        f['operator'] === 'In' &&
+        Array.isArray(values) &&
+        values.length === 1
+      )
         return typeof values[0] === 'string' ? values[0] : undefined;
     }
   }
@@ -315,7 +332,11 @@ export function tolerates(tol: Rec, taint: Taint): boolean {
 }
 
 /** The first taint with one of the effects that no toleration tolerates. */
-export function untoleratedTaint(taints: Taint[], tolerations: Rec[], effects: readonly string[]): Taint | undefined {
+export function untoleratedTaint(
+  taints: Taint[],
+  tolerations: Rec[],
+  effects: readonly string[],
+): Taint | undefined {
   return taints.find((t) => effects.includes(t.effect) && !tolerations.some((tol) => tolerates(tol, t)));
 }
 
@@ -353,7 +374,8 @@ export function matchesNodeSelectorTerm(term: Rec, node: KubeObject): boolean {
   if (exprs.length === 0 && fields.length === 0) return false;
   for (const e of exprs) {
     const key = String(e['key'] ?? '');
-    if (!matchRequirement(e, Object.prototype.hasOwnProperty.call(labels, key) ? labels[key] : undefined)) return false;
+    if (!matchRequirement(e, Object.prototype.hasOwnProperty.call(labels, key) ? labels[key] : undefined))
+      return false;
   }
   for (const f of fields) {
     const value = f['key'] === 'metadata.name' ? node.metadata.name : undefined;
@@ -366,7 +388,9 @@ export function matchesNodeSelectorTerm(term: Rec, node: KubeObject): boolean {
 export function matchesNodeAffinity(podSpec: Rec, node: KubeObject): boolean {
   const labels = node.metadata.labels ?? {};
   for (const [k, v] of Object.entries(strMap(podSpec, 'nodeSelector'))) if (labels[k] !== v) return false;
-  const required = rec(at(podSpec, 'affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution'));
+  const required = rec(
+    at(podSpec, 'affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution'),
+  );
   if (required) {
     const terms = recs(required, 'nodeSelectorTerms');
     if (!terms.some((t) => matchesNodeSelectorTerm(t, node))) return false;
@@ -381,7 +405,9 @@ export function nodeCondition(node: KubeObject, type: string): string | undefine
 
 /** The node's architecture label (or nodeInfo). */
 export function nodeArch(node: KubeObject): string {
-  return node.metadata.labels?.['kubernetes.io/arch'] ?? str(node, 'status', 'nodeInfo', 'architecture') ?? 'amd64';
+  return (
+    node.metadata.labels?.['kubernetes.io/arch'] ?? str(node, 'status', 'nodeInfo', 'architecture') ?? 'amd64'
+  );
 }
 
 /** The node's InternalIP. */
