@@ -50,6 +50,8 @@ export interface SimClusterOptions {
   port?: number;
   /** Request log entries kept. @default 2000 */
   requestLogLimit?: number;
+  /** Position of the cluster in its fleet; keeps node IPs distinct across clusters. */
+  clusterIndex?: number;
   /** Store history bounds (watch resume window). */
   historyLimit?: number;
   /** How often BOOKMARKs go to watches that allow them, in ms (× timeScale). @default 60000 */
@@ -228,6 +230,7 @@ export class SimCluster {
       caCertPem: this.credentials.caCertPem,
       timeScale: this.timeScale,
       now: () => new Date(),
+      ...(this.options.clusterIndex !== undefined ? { clusterIndex: this.options.clusterIndex } : {}),
     });
   }
 

@@ -90,10 +90,11 @@ export class SimFleet {
     try {
       for (let i = 0; i < scenario.clusters.length; i += concurrency) {
         const batch = scenario.clusters.slice(i, i + concurrency);
-        const started = await Promise.all(
-          batch.map(async (spec) => {
+        await Promise.all(
+          batch.map(async (spec, j) => {
             const credentials = await createClusterCredentials(spec.name);
             const opts: SimClusterOptions = {
+              clusterIndex: i + j,
               spec,
               credentials,
               images,
@@ -102,22 +103,16 @@ export class SimFleet {
             };
             if (options.host !== undefined) opts.host = options.host;
             const cluster = new SimCluster(opts);
-            clusters.push(cluster);
+            // Slot by scenario position, so the kubeconfig lists clusters in scenario order.
+            clusters[i + j] = cluster;
             await cluster.start();
-            return cluster;
           }),
         );
-        void started;
       }
     } catch (e) {
-      await Promise.allSettled(clusters.map((c) => c.stop()));
+      await Promise.allSettled(clusters.filter(Boolean).map((c) => c.stop()));
       throw e;
     }
-    clusters.sort(
-      (a, b) =>
-        scenario.clusters.findIndex((s) => s.name === a.name) -
-        scenario.clusters.findIndex((s) => s.name === b.name),
-    );
     const kubeconfig = buildKubeconfig(
       clusters.map((c) => ({
         name: c.name,

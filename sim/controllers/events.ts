@@ -36,6 +36,8 @@ interface Aggregate {
 export class EventRecorder {
   private readonly seen = new Map<string, Aggregate>();
   private readonly keyOf = new Map<string, string>();
+  /** When this recorder last wrote each of its events (ms), for exact expiry. */
+  private readonly written = new Map<string, number>();
   private seq = 0;
 
   constructor(private readonly deps: EventRecorderDeps) {}
@@ -79,6 +81,7 @@ export class EventRecorder {
       const ev = registry.find(types.events, agg.namespace, agg.name);
       if (ev) {
         const count = (typeof ev['count'] === 'number' ? ev['count'] : 1) + 1;
+        this.written.set(`${agg.namespace}/${agg.name}`, now.getTime());
         quiet(
           () =>
             void registry.update(
@@ -124,12 +127,14 @@ export class EventRecorder {
       registry.create(types.events, namespace, event, { fieldManager: manager });
       this.seen.set(key, { namespace, name });
       this.keyOf.set(`${namespace}/${name}`, key);
+      this.written.set(`${namespace}/${name}`, now.getTime());
     });
   }
 
   /** Forgets an event that is gone (expired, deleted with its namespace or by a client). */
   forget(namespace: string | undefined, name: string): void {
     const id = `${namespace ?? ''}/${name}`;
+    this.written.delete(id);
     const key = this.keyOf.get(id);
     if (key === undefined) return;
     this.keyOf.delete(id);
@@ -141,13 +146,15 @@ export class EventRecorder {
     this.deps.clock.schedule(`ev\u0000${namespace}/${name}`, delayMs, () => {
       const ev = this.deps.registry.find(this.deps.types.events, namespace, name);
       if (!ev) return;
+      const mine = this.written.get(`${namespace}/${name}`);
+      // Timestamps of other writers' events have second precision: allow for the truncation.
       const last =
-        parseTime(ev['lastTimestamp']) ??
-        parseTime(ev['eventTime']) ??
-        parseTime(ev.metadata.creationTimestamp) ??
-        0;
-      // Timestamps have second precision: allow for the truncation.
-      const left = last + 1000 + this.deps.ttlMs - this.deps.now().getTime();
+        mine ??
+        (parseTime(ev['lastTimestamp']) ??
+          parseTime(ev['eventTime']) ??
+          parseTime(ev.metadata.creationTimestamp) ??
+          0) + 1000;
+      const left = last + this.deps.ttlMs - this.deps.now().getTime();
       if (left > 0) return this.expire(namespace, name, left);
       this.deps.registry.forceRemove(this.deps.types.events, namespace, name);
     });

@@ -275,7 +275,6 @@ export class Scheduler {
 
   private markUnschedulable(pod: KubeObject, key: string, message: string): void {
     const h = this.h;
-    const first = !this.unschedulable.has(key);
     this.unschedulable.add(key);
     const status = statusOf(pod);
     const cur = findCondition(status, 'PodScheduled');
@@ -298,7 +297,7 @@ export class Scheduler {
     }
     h.events.record(pod, 'Warning', 'FailedScheduling', message, SOURCE);
     // Like the scheduler's periodic flush of unschedulable pods (podMaxInUnschedulablePodsDuration).
-    if (first) h.queue.addAfter(Scheduler.queue, key, h.ms(300));
+    h.queue.addAfter(Scheduler.queue, key, h.ms(300));
   }
 }
 

@@ -1120,3 +1120,128 @@ describe('statefulset controller', () => {
     expect(JSON.stringify(sp(web1)['volumes'])).toContain('"claimName":"data-web-1"');
   });
 });
+
+describe('rolling updates of DaemonSets and StatefulSets', () => {
+  it('replaces DaemonSet pods node by node when the template changes', async () => {
+    const s = sim({
+      nodes: [pool('rpi', 'arm64', 3)],
+      workloads: [
+        { kind: 'DaemonSet', name: 'agent', namespace: 'default', image: 'registry.example/agent:1' },
+      ],
+    });
+    const dsType = s.t('apps', 'v1', 'daemonsets');
+    let maxUnavailable = 0;
+    const unsub = s.store.subscribe(() => {
+      const ready = s.store
+        .list('/pods', 'default')
+        .filter((p) => p.metadata.deletionTimestamp === undefined && cond(p, 'Ready')?.['status'] === 'True');
+      maxUnavailable = Math.max(maxUnavailable, 3 - ready.length);
+    });
+    const ds = structuredClone(s.registry.get(dsType, 'default', 'agent'));
+    const containers = (sp(ds)['template'] as { spec: { containers: Loose[] } }).spec.containers;
+    if (containers[0]) containers[0]['image'] = 'registry.example/agent:2';
+    s.registry.update(dsType, 'default', 'agent', ds, { fieldManager: 'kubectl-set' });
+    await waitFor('updated', () => {
+      const x = s.store.get('apps/daemonsets', 'default', 'agent');
+      const pods = s.store.list('/pods', 'default');
+      return (
+        st(x)['updatedNumberScheduled'] === 3 &&
+        st(x)['numberAvailable'] === 3 &&
+        pods.length === 3 &&
+        pods.every((p) => (sp(p)['containers'] as Loose[])[0]?.['image'] === 'registry.example/agent:2')
+      );
+    });
+    unsub();
+    expect(maxUnavailable).toBe(1);
+    expect(new Set(s.store.list('/pods', 'default').map((p) => sp(p)['nodeName']))).toEqual(
+      new Set(['rpi-1', 'rpi-2', 'rpi-3']),
+    );
+  });
+
+  it('scales a StatefulSet down from the highest ordinal and rolls updates down to the partition', async () => {
+    const s = sim({
+      workloads: [
+        {
+          kind: 'StatefulSet',
+          name: 'db',
+          namespace: 'default',
+          image: 'registry.example/db:1',
+          replicas: 3,
+        },
+      ],
+    });
+    const stsType = s.t('apps', 'v1', 'statefulsets');
+    let sts = structuredClone(s.registry.get(stsType, 'default', 'db'));
+    const rev1 = st(sts)['currentRevision'];
+    const tpl = sp(sts)['template'] as { spec: { containers: Loose[] } };
+    if (tpl.spec.containers[0]) tpl.spec.containers[0]['image'] = 'registry.example/db:2';
+    (sts['spec'] as Loose)['updateStrategy'] = { type: 'RollingUpdate', rollingUpdate: { partition: 1 } };
+    s.registry.update(stsType, 'default', 'db', sts, { fieldManager: 'kubectl-set' });
+    const image = (name: string): unknown =>
+      (sp(s.store.get('/pods', 'default', name))['containers'] as Loose[] | undefined)?.[0]?.['image'];
+    await waitFor(
+      'partitioned update',
+      () =>
+        image('db-1') === 'registry.example/db:2' &&
+        image('db-2') === 'registry.example/db:2' &&
+        st(s.store.get('apps/statefulsets', 'default', 'db'))['readyReplicas'] === 3,
+    );
+    expect(image('db-0')).toBe('registry.example/db:1');
+    const mid = s.store.get('apps/statefulsets', 'default', 'db');
+    expect(st(mid)['currentRevision']).toBe(rev1);
+    expect(st(mid)['updateRevision']).not.toBe(rev1);
+    expect(st(mid)['updatedReplicas']).toBe(2);
+    sts = structuredClone(s.registry.get(stsType, 'default', 'db'));
+    (sts['spec'] as Loose)['replicas'] = 1;
+    s.registry.update(stsType, 'default', 'db', sts, { fieldManager: 'kubectl-scale' });
+    await waitFor('scaled down', () => s.store.list('/pods', 'default').length === 1);
+    expect(s.store.get('/pods', 'default', 'db-0')).toBeDefined();
+  });
+});
+
+describe('event expiry', () => {
+  it('deletes events a TTL after they were last recorded', async () => {
+    const { EventRecorder } = await import('../../sim/controllers/events.js');
+    const { Clock, coreTypes } = await import('../../sim/controllers/runtime.js');
+    const store = new ObjectStore();
+    const catalog = new TypeCatalog();
+    const registry = new Registry(store, catalog);
+    const types = coreTypes(catalog);
+    registry.create(
+      types.namespaces,
+      undefined,
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } },
+      { fieldManager: 't' },
+    );
+    const clock = new Clock(() => undefined);
+    clock.start();
+    const rec = new EventRecorder({
+      registry,
+      types,
+      clock,
+      now: () => new Date(),
+      ttlMs: 80,
+      managerFor: () => 't',
+    });
+    const unsub = store.subscribe((ev) => {
+      if (ev.key === '/events' && ev.type === 'ADDED')
+        rec.expire(ev.object.metadata.namespace ?? '', ev.object.metadata.name ?? '');
+    });
+    const cm = registry.create(
+      types.namespaces,
+      undefined,
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } },
+      { fieldManager: 't' },
+    );
+    rec.record(cm, 'Normal', 'Test', 'hello', { component: 'test' });
+    await sleep(50);
+    rec.record(cm, 'Normal', 'Test', 'hello', { component: 'test' });
+    expect(store.list('/events')).toHaveLength(1);
+    expect(store.list('/events')[0]?.['count']).toBe(2);
+    await sleep(50);
+    expect(store.list('/events')).toHaveLength(1);
+    await waitFor('expired', () => store.list('/events').length === 0, 1000);
+    unsub();
+    clock.stop();
+  });
+});
