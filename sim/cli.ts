@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startAdminServer } from './admin.js';
+import { isLoopback } from './admin.js';
 import { SimFleet } from './fleet.js';
 import { generateFleet, loadScenario, type Scenario } from './scenario.js';
 
@@ -83,41 +83,41 @@ export async function runSimCommand(argv: string[]): Promise<number> {
   const host = args.host ?? '127.0.0.1';
   const kubeconfigPath = resolve(args['kubeconfig-out'] ?? '.fleetgraph/sim-kubeconfig.yaml');
   const adminToken = args['admin-token'] ?? process.env['FLEETGRAPH_SIM_ADMIN_TOKEN'];
+  if (!isLoopback(host) && !adminToken)
+    return fail(`--host ${host} exposes the admin API beyond loopback: set --admin-token or FLEETGRAPH_SIM_ADMIN_TOKEN`);
   const started = Date.now();
-  const fleet = await SimFleet.start({
-    scenario,
-    host,
-    kubeconfigPath,
-    ...(timeScale !== undefined ? { timeScale } : {}),
-  });
-  let admin;
+  let fleet: SimFleet;
   try {
-    admin = await startAdminServer(fleet, {
+    fleet = await SimFleet.start({
+      scenario,
       host,
-      ...(adminPort !== undefined ? { port: adminPort } : {}),
-      ...(adminToken ? { token: adminToken } : {}),
+      kubeconfigPath,
+      admin: {
+        host,
+        ...(adminPort !== undefined ? { port: adminPort } : {}),
+        ...(adminToken ? { token: adminToken } : {}),
+      },
+      ...(timeScale !== undefined ? { timeScale } : {}),
     });
   } catch (e) {
-    await fleet.stop();
     return fail((e as Error).message);
   }
   process.stdout.write(
     JSON.stringify({
-      adminUrl: admin.url,
+      adminUrl: fleet.adminUrl,
       kubeconfig: kubeconfigPath,
       clusters: fleet.info(),
       images: fleet.images.list(),
     }) + '\n',
   );
   process.stderr.write(
-    `fleetgraph sim: ${fleet.clusters.length} clusters ready in ${Date.now() - started} ms; kubeconfig ${kubeconfigPath}; admin ${admin.url}\n`,
+    `fleetgraph sim: ${fleet.clusters.length} clusters ready in ${Date.now() - started} ms; kubeconfig ${kubeconfigPath}; admin ${fleet.adminUrl ?? ''}\n`,
   );
   await new Promise<void>((done) => {
     const stop = () => done();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await admin.close();
   await fleet.stop();
   return 0;
 }

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { startAdminServer, type AdminOptions } from './admin.js';
 import { SimCluster, type SimClusterOptions } from './cluster.js';
 import type { ImageCatalog } from './controllers/index.js';
 import { buildKubeconfig } from './kubeconfig.js';
@@ -17,6 +18,8 @@ export interface SimFleetOptions {
   kubeconfigPath?: string;
   /** Per-cluster options passed through. */
   cluster?: Pick<SimClusterOptions, 'historyLimit' | 'requestLogLimit' | 'bookmarkIntervalMs'>;
+  /** Also serve the admin API over HTTP (disposed on stop); its URL is then `fleet.adminUrl`. */
+  admin?: AdminOptions & { host?: string; port?: number };
   /** Clusters started at once; bounds the start-up burst. @default 64 */
   startConcurrency?: number;
 }
@@ -127,8 +130,23 @@ export class SimFleet {
       await mkdir(dirname(options.kubeconfigPath), { recursive: true });
       await writeFile(options.kubeconfigPath, kubeconfig, { mode: 0o600 });
     }
-    return new SimFleet(scenario, kubeconfig, options.kubeconfigPath, clusters, images);
+    const fleet = new SimFleet(scenario, kubeconfig, options.kubeconfigPath, clusters, images);
+    if (options.admin) {
+      try {
+        const admin = await startAdminServer(fleet, options.admin);
+        fleet.adminUrl = admin.url;
+        fleet.closeAdmin = admin.close;
+      } catch (e) {
+        await fleet.stop();
+        throw e;
+      }
+    }
+    return fleet;
   }
+
+  /** URL of the admin API when started with `admin`, else undefined. */
+  adminUrl: string | undefined;
+  private closeAdmin: (() => Promise<void>) | undefined;
 
   /** Every cluster, in scenario order. */
   get clusters(): SimCluster[] {
@@ -165,6 +183,7 @@ export class SimFleet {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    await this.closeAdmin?.();
     await Promise.allSettled(this.clusters.map((c) => c.stop()));
   }
 }

@@ -212,6 +212,21 @@ describe('fleetgraph sim', () => {
 });
 
 describe('admin API exposure', () => {
+  it('the command refuses --host beyond loopback without an admin token, before starting anything', async () => {
+    const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
+      const c = spawn(process.execPath, ['--import', 'tsx', 'gateway/cli.ts', 'sim', '--host', '0.0.0.0'], {
+        stdio: 'pipe',
+        env: { ...process.env, FLEETGRAPH_SIM_ADMIN_TOKEN: '' },
+      });
+      let err = '';
+      c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      c.on('exit', (code) => resolve({ code, err }));
+    });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--admin-token');
+  });
+
+
   it('refuses to listen beyond loopback without a token, and checks the token when set', async () => {
     const t = await startTestFleet(smallScenario(), 0.05);
     try {
