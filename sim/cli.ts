@@ -84,7 +84,9 @@ export async function runSimCommand(argv: string[]): Promise<number> {
   const kubeconfigPath = resolve(args['kubeconfig-out'] ?? '.fleetgraph/sim-kubeconfig.yaml');
   const adminToken = args['admin-token'] ?? process.env['FLEETGRAPH_SIM_ADMIN_TOKEN'];
   if (!isLoopback(host) && !adminToken)
-    return fail(`--host ${host} exposes the admin API beyond loopback: set --admin-token or FLEETGRAPH_SIM_ADMIN_TOKEN`);
+    return fail(
+      `--host ${host} exposes the admin API beyond loopback: set --admin-token or FLEETGRAPH_SIM_ADMIN_TOKEN`,
+    );
   const started = Date.now();
   let fleet: SimFleet;
   try {

@@ -226,7 +226,6 @@ describe('admin API exposure', () => {
     expect(r.err).toContain('--admin-token');
   });
 
-
   it('refuses to listen beyond loopback without a token, and checks the token when set', async () => {
     const t = await startTestFleet(smallScenario(), 0.05);
     try {
