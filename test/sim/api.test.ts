@@ -255,6 +255,26 @@ describe('objects and errors', () => {
     expect((await getJson('/api/v1/namespaces/default/configmaps/dry')).status).toBe(404);
   });
 
+  it('deletes a collection by label selector and returns what it deleted', async () => {
+    for (const n of ['dc-a', 'dc-b', 'dc-keep'])
+      await send('POST', '/api/v1/namespaces/default/configmaps', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: n, labels: { batch: n === 'dc-keep' ? 'keep' : 'drop' } },
+      });
+    const r = await clusterRequest(
+      dc,
+      'DELETE',
+      '/api/v1/namespaces/default/configmaps?labelSelector=batch%3Ddrop',
+    );
+    expect(r.status).toBe(200);
+    const body = JSON.parse(r.body) as { kind: string; items: Obj[] };
+    expect(body.kind).toBe('ConfigMapList');
+    expect(body.items.map((i) => i.metadata['name']).sort()).toEqual(['dc-a', 'dc-b']);
+    const left = await getJson('/api/v1/namespaces/default/configmaps?labelSelector=batch');
+    expect((left.body['items'] as Obj[]).map((i) => i.metadata['name'])).toEqual(['dc-keep']);
+  });
+
   it('rejects unsupported patch content types with 415', async () => {
     const r = await send('PATCH', '/api/v1/namespaces/default/configmaps/dup', '{}', 'application/xml');
     expect(r.status).toBe(415);

@@ -151,6 +151,19 @@ spec:
       (p) => p.spec.containers[0]?.image,
     );
     expect(new Set(images)).toEqual(new Set(['registry.example/web:2.0']));
+    const undo = await k(['rollout', 'undo', 'deployment/web']);
+    expect(undo.stdout).toContain('rolled back');
+    expect(
+      (await k(['rollout', 'status', 'deployment/web', '--timeout=60s'], { timeoutMs: 70_000 })).code,
+    ).toBe(0);
+    const image = await k([
+      'get',
+      'deploy',
+      'web',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    ]);
+    expect(image.stdout).toBe('registry.example/web:1.0');
   });
 
   it('deletes with cascade: background removes dependents, orphan keeps them', async () => {
