@@ -1,0 +1,86 @@
+/**
+ * The SQL schema of the fleet store: Kysely table types and the migrations that create them.
+ * Portable SQL only (text, integer; JSON and times as text) so a PostgreSQL store can follow
+ * the same shape; the audit id column is the one dialect-specific spot.
+ */
+import type { Generated, Kysely, Migration, MigrationProvider } from 'kysely';
+
+/** Row of `clusters`. */
+export interface ClustersTable {
+  name: string;
+  site: string;
+  /** JSON object of label key to value. */
+  labels: string;
+  source: string;
+  server: string;
+  credentials_encrypted: string;
+  /** ISO 8601 UTC. */
+  created_at: string;
+  /** ISO 8601 UTC. */
+  updated_at: string;
+  version: number;
+}
+
+/** Row of `audit_log`. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  /** ISO 8601 UTC. */
+  time: string;
+  actor: string;
+  action: string;
+  /** JSON. */
+  target: string;
+  /** JSON, credentials redacted. */
+  input: string;
+  outcome: string;
+  error_code: string | null;
+  error_message: string | null;
+}
+
+/** The store's database as Kysely sees it. */
+export interface FleetDatabase {
+  clusters: ClustersTable;
+  audit_log: AuditLogTable;
+}
+
+const initial: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('clusters')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('site', 'text', (c) => c.notNull())
+      .addColumn('labels', 'text', (c) => c.notNull())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('server', 'text', (c) => c.notNull())
+      .addColumn('credentials_encrypted', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('clusters_source').on('clusters').column('source').execute();
+    await db.schema
+      .createTable('audit_log')
+      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('time', 'text', (c) => c.notNull())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('target', 'text', (c) => c.notNull())
+      .addColumn('input', 'text', (c) => c.notNull())
+      .addColumn('outcome', 'text', (c) => c.notNull())
+      .addColumn('error_code', 'text')
+      .addColumn('error_message', 'text')
+      .execute();
+    await db.schema.createIndex('audit_log_time').on('audit_log').column('time').execute();
+    await db.schema.createIndex('audit_log_actor').on('audit_log').columns(['actor', 'id']).execute();
+    await db.schema.createIndex('audit_log_action').on('audit_log').columns(['action', 'id']).execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('audit_log').execute();
+    await db.schema.dropTable('clusters').execute();
+  },
+};
+
+/** Migrations in order; names sort in the order they apply. Never edit one that has shipped. */
+export const fleetMigrations: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ '0001_initial': initial }),
+};

@@ -1,0 +1,279 @@
+/**
+ * FleetStore on SQLite: one file `<dataDir>/fleetgraph.db` in WAL mode, opened with
+ * better-sqlite3 through Kysely and migrated to the latest schema on open.
+ */
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type Selectable } from 'kysely';
+import { mkdir, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { conflict, internal, notFound, validationFailed } from '../errors.js';
+import { isErrorCode } from '../vocabulary.js';
+import { fleetMigrations, type AuditLogTable, type ClustersTable, type FleetDatabase } from './schema.js';
+import {
+  CLUSTER_SOURCES,
+  type AuditEntry,
+  type AuditOutcome,
+  type AuditPage,
+  type AuditQuery,
+  type ClusterChanges,
+  type ClusterRecord,
+  type ClusterSource,
+  type FleetStore,
+  type JsonValue,
+  type NewAuditEntry,
+  type NewClusterRecord,
+} from './types.js';
+
+/** File name of the database inside the data dir. */
+export const SQLITE_FILE = 'fleetgraph.db';
+
+/** Options for {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Directory for the database; created with mode 0700 when missing. */
+  dataDir: string;
+  /** Clock for created/updated/audit times. @default () => new Date() */
+  now?: () => Date;
+}
+
+/** Largest audit page. */
+export const MAX_AUDIT_PAGE = 1000;
+
+/** Opens (creating and migrating as needed) the SQLite store in dataDir. */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<FleetStore> {
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const path = join(options.dataDir, SQLITE_FILE);
+  // Create the file owner-only before SQLite does (it would use the umask); it holds sealed
+  // credentials and the audit log.
+  await (await open(path, 'a', 0o600)).close();
+  const sqlite = new Database(path);
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+  } catch (e) {
+    sqlite.close();
+    throw e;
+  }
+  const db = new Kysely<FleetDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const { error } = await new Migrator({ db, provider: fleetMigrations }).migrateToLatest();
+  if (error !== undefined) {
+    await db.destroy();
+    throw internal(`migrating ${path} to the latest schema failed`, error);
+  }
+  return new SqliteFleetStore(db, false, options.now ?? (() => new Date()));
+}
+
+type ClusterRow = Selectable<ClustersTable>;
+type AuditRow = Selectable<AuditLogTable>;
+
+class SqliteFleetStore implements FleetStore {
+  constructor(
+    private readonly db: Kysely<FleetDatabase>,
+    private readonly inTransaction: boolean,
+    private readonly now: () => Date,
+  ) {}
+
+  async insertCluster(cluster: NewClusterRecord): Promise<ClusterRecord> {
+    const time = this.now().toISOString();
+    try {
+      const row = await this.db
+        .insertInto('clusters')
+        .values({
+          name: cluster.name,
+          site: cluster.site,
+          labels: JSON.stringify(cluster.labels),
+          source: cluster.source,
+          server: cluster.server,
+          credentials_encrypted: cluster.credentialsEncrypted,
+          created_at: time,
+          updated_at: time,
+          version: 1,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toClusterRecord(row);
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        throw conflict(`cluster ${JSON.stringify(cluster.name)} is already registered; expected a new name`, {
+          cluster: cluster.name,
+        });
+      }
+      throw e;
+    }
+  }
+
+  async updateCluster(
+    name: string,
+    expectedVersion: number,
+    changes: ClusterChanges,
+  ): Promise<ClusterRecord> {
+    const row = await this.db
+      .updateTable('clusters')
+      .set({
+        ...(changes.site !== undefined ? { site: changes.site } : {}),
+        ...(changes.labels !== undefined ? { labels: JSON.stringify(changes.labels) } : {}),
+        ...(changes.server !== undefined ? { server: changes.server } : {}),
+        ...(changes.credentialsEncrypted !== undefined
+          ? { credentials_encrypted: changes.credentialsEncrypted }
+          : {}),
+        updated_at: this.now().toISOString(),
+        version: expectedVersion + 1,
+      })
+      .where('name', '=', name)
+      .where('version', '=', expectedVersion)
+      .returningAll()
+      .executeTakeFirst();
+    if (row !== undefined) return toClusterRecord(row);
+    const current = await this.getCluster(name);
+    if (current === undefined) throw notFound('cluster', name);
+    throw conflict(
+      `cluster ${JSON.stringify(name)} is at version ${current.version}, not the expected version ` +
+        `${expectedVersion}: someone else changed it; re-read it and retry`,
+      { cluster: name, expectedVersion, actualVersion: current.version },
+    );
+  }
+
+  async deleteCluster(name: string): Promise<ClusterRecord | undefined> {
+    const row = await this.db
+      .deleteFrom('clusters')
+      .where('name', '=', name)
+      .returningAll()
+      .executeTakeFirst();
+    return row === undefined ? undefined : toClusterRecord(row);
+  }
+
+  async getCluster(name: string): Promise<ClusterRecord | undefined> {
+    const row = await this.db.selectFrom('clusters').selectAll().where('name', '=', name).executeTakeFirst();
+    return row === undefined ? undefined : toClusterRecord(row);
+  }
+
+  async listClusters(filter: { source?: ClusterSource } = {}): Promise<ClusterRecord[]> {
+    let q = this.db.selectFrom('clusters').selectAll().orderBy('name');
+    if (filter.source !== undefined) q = q.where('source', '=', filter.source);
+    return (await q.execute()).map(toClusterRecord);
+  }
+
+  async deleteClustersBySource(source: ClusterSource): Promise<ClusterRecord[]> {
+    const rows = await this.db.deleteFrom('clusters').where('source', '=', source).returningAll().execute();
+    return rows.map(toClusterRecord).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
+    const row = await this.db
+      .insertInto('audit_log')
+      .values({
+        time: this.now().toISOString(),
+        actor: entry.actor,
+        action: entry.action,
+        target: JSON.stringify(entry.target),
+        input: JSON.stringify(entry.input),
+        outcome: entry.outcome,
+        error_code: entry.errorCode ?? null,
+        error_message: entry.errorMessage ?? null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toAuditEntry(row);
+  }
+
+  async listAudit(query: AuditQuery): Promise<AuditPage> {
+    if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_AUDIT_PAGE) {
+      throw validationFailed(
+        `audit page limit ${JSON.stringify(query.limit)} is invalid; expected an integer from 1 to ${MAX_AUDIT_PAGE}`,
+        { limit: query.limit },
+      );
+    }
+    let q = this.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(query.limit + 1);
+    if (query.actor !== undefined) q = q.where('actor', '=', query.actor);
+    if (query.action !== undefined) q = q.where('action', '=', query.action);
+    if (query.since !== undefined) q = q.where('time', '>=', query.since.toISOString());
+    if (query.after !== undefined) q = q.where('id', '<', decodeAuditCursor(query.after));
+    const rows = await q.execute();
+    const page = rows.slice(0, query.limit).map(toAuditEntry);
+    const last = page[page.length - 1];
+    return rows.length > query.limit && last !== undefined
+      ? { entries: page, nextCursor: encodeAuditCursor(last.id) }
+      : { entries: page };
+  }
+
+  async transaction<T>(fn: (store: FleetStore) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new SqliteFleetStore(trx, true, this.now)));
+  }
+
+  async close(): Promise<void> {
+    if (this.inTransaction) throw internal('close() called on a transaction store; close the outer store');
+    await this.db.destroy();
+  }
+}
+
+const CURSOR_PREFIX = 'audit:';
+
+function encodeAuditCursor(id: string): string {
+  return Buffer.from(`${CURSOR_PREFIX}${id}`, 'utf8').toString('base64url');
+}
+
+function decodeAuditCursor(cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const id = text.startsWith(CURSOR_PREFIX) ? Number(text.slice(CURSOR_PREFIX.length)) : NaN;
+  if (!Number.isSafeInteger(id) || id < 0) {
+    throw validationFailed(
+      `audit cursor ${JSON.stringify(cursor)} is not one this server issued; expected the nextCursor of a previous page`,
+      { after: cursor },
+    );
+  }
+  return id;
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+function parseJson(text: string, what: string): JsonValue {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch (e) {
+    throw internal(`stored ${what} is not valid JSON`, e);
+  }
+}
+
+function toClusterRecord(row: ClusterRow): ClusterRecord {
+  const labels = parseJson(row.labels, `labels of cluster ${row.name}`);
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
+    throw internal(`stored labels of cluster ${row.name} are not a JSON object`);
+  }
+  const source = CLUSTER_SOURCES.find((s) => s === row.source);
+  if (source === undefined) throw internal(`stored source of cluster ${row.name} is ${row.source}`);
+  return {
+    name: row.name,
+    site: row.site,
+    labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])),
+    source,
+    server: row.server,
+    credentialsEncrypted: row.credentials_encrypted,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    version: row.version,
+  };
+}
+
+function toAuditEntry(row: AuditRow): AuditEntry {
+  const outcome: AuditOutcome = row.outcome === 'success' ? 'success' : 'failure';
+  return {
+    id: String(row.id),
+    time: new Date(row.time),
+    actor: row.actor,
+    action: row.action,
+    target: parseJson(row.target, `audit target ${row.id}`),
+    input: parseJson(row.input, `audit input ${row.id}`),
+    outcome,
+    ...(row.error_code !== null && isErrorCode(row.error_code) ? { errorCode: row.error_code } : {}),
+    ...(row.error_message !== null ? { errorMessage: row.error_message } : {}),
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * FleetStore: everything the gateway persists, behind one small interface so SQLite (now) and
+ * PostgreSQL (later) implement the same thing. Values are plain (strings, numbers, Dates,
+ * JSON); no driver types leak through.
+ */
+import type { ErrorCode } from '../vocabulary.js';
+
+/** A JSON value as stored in JSON text columns. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** How a cluster got into the registry: by an operator, or by demo mode (removed with it). */
+export type ClusterSource = 'registered' | 'demo';
+
+/** The cluster sources, for validation. */
+export const CLUSTER_SOURCES: readonly ClusterSource[] = ['registered', 'demo'];
+
+/** A cluster row. Credentials stay sealed here; only the registry opens them. */
+export interface ClusterRecord {
+  name: string;
+  site: string;
+  labels: Record<string, string>;
+  source: ClusterSource;
+  /** API server URL; not secret. */
+  server: string;
+  /** Credentials sealed by the SecretBox. */
+  credentialsEncrypted: string;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Starts at 1, +1 on every update; the expected version of an update (optimistic concurrency). */
+  version: number;
+}
+
+/** What insertCluster needs; the store sets times and version. */
+export type NewClusterRecord = Omit<ClusterRecord, 'createdAt' | 'updatedAt' | 'version'>;
+
+/** Fields an update may change. */
+export type ClusterChanges = Partial<
+  Pick<ClusterRecord, 'site' | 'labels' | 'server' | 'credentialsEncrypted'>
+>;
+
+/** Outcome of an audited mutation. */
+export type AuditOutcome = 'success' | 'failure';
+
+/** One audit log entry as appended (credentials already redacted by the caller). */
+export interface NewAuditEntry {
+  actor: string;
+  action: string;
+  target: JsonValue;
+  input: JsonValue;
+  outcome: AuditOutcome;
+  errorCode?: ErrorCode;
+  errorMessage?: string;
+}
+
+/** One stored audit log entry. */
+export interface AuditEntry extends NewAuditEntry {
+  /** Opaque, unique, increasing in append order. */
+  id: string;
+  time: Date;
+}
+
+/** Filter and page of {@link FleetStore.listAudit}; entries come newest first. */
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  /** Only entries at or after this time. */
+  since?: Date;
+  /** Page size, 1..1000. */
+  limit: number;
+  /** A nextCursor from the previous page. */
+  after?: string;
+}
+
+/** One page of audit entries. */
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** Cursor for the next (older) page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** Everything persisted. Errors are FleetErrors (CONFLICT, NOT_FOUND, VALIDATION_FAILED). */
+export interface FleetStore {
+  /** Inserts a cluster at version 1; CONFLICT when the name is taken. */
+  insertCluster(cluster: NewClusterRecord): Promise<ClusterRecord>;
+  /**
+   * Applies changes when the stored version equals expectedVersion, bumping it; CONFLICT when
+   * it does not (someone else wrote first), NOT_FOUND when the cluster does not exist.
+   */
+  updateCluster(name: string, expectedVersion: number, changes: ClusterChanges): Promise<ClusterRecord>;
+  /** Deletes a cluster and returns what it was; undefined when there was none. */
+  deleteCluster(name: string): Promise<ClusterRecord | undefined>;
+  /** One cluster, or undefined. */
+  getCluster(name: string): Promise<ClusterRecord | undefined>;
+  /** All clusters (optionally of one source), by name. */
+  listClusters(filter?: { source?: ClusterSource }): Promise<ClusterRecord[]>;
+  /** Deletes every cluster of a source; returns the deleted rows. */
+  deleteClustersBySource(source: ClusterSource): Promise<ClusterRecord[]>;
+  /** Appends an audit entry. */
+  appendAudit(entry: NewAuditEntry): Promise<AuditEntry>;
+  /** Audit entries, newest first, filtered and paged. */
+  listAudit(query: AuditQuery): Promise<AuditPage>;
+  /**
+   * Runs fn with a store whose writes commit together when fn resolves and roll back when it
+   * throws. Use only the store passed to fn inside it. Nested calls join the outer transaction.
+   */
+  transaction<T>(fn: (store: FleetStore) => Promise<T>): Promise<T>;
+  /** Closes the store; further calls fail. */
+  close(): Promise<void>;
+}
