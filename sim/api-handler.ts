@@ -55,6 +55,8 @@ export interface ApiServerContext {
   readonly watchTiming: WatchTiming;
   /** Registers an open watch so faults can cut or silence it. */
   trackWatch(stream: OpenWatch): void;
+  /** Forgets a watch that ended. */
+  untrackWatch(stream: OpenWatch): void;
   /** Container log text for pods/log. */
   podLog(pod: KubeObject, container: string | undefined): string;
 }
@@ -540,6 +542,7 @@ function serveWatch(
   const end = () => {
     if (ended) return;
     ended = true;
+    ctx.untrackWatch(stream);
     running.handle?.stop();
     if (!res.writableEnded) res.end();
   };
@@ -586,7 +589,7 @@ function serveWatch(
   head();
   req.on('close', end);
   res.on('close', end);
-  ctx.trackWatch(stream);
+  if (!ended) ctx.trackWatch(stream);
 }
 
 function tableOf(

@@ -79,7 +79,8 @@ export class SimCluster {
   private readonly heldSockets = new Set<Socket>();
   private readonly heldRequests: (() => void)[] = [];
   private readonly tcp: NetServer;
-  private readonly https: HttpsServer;
+  private readonly handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  private httpsServer: HttpsServer | undefined;
   private listening = false;
   private boundPort = 0;
   private readonly host: string;
@@ -119,15 +120,32 @@ export class SimCluster {
         this.watches.add(w);
         if (this.faultState.offline === 'blackhole') w.setPaused(true);
       },
+      untrackWatch: (w) => this.watches.delete(w),
       podLog: (pod, container) => this.controllers.podLog(pod, container),
     });
-    this.https = createHttpsServer(
-      { cert: this.credentials.serverCertPem, key: this.credentials.serverKeyPem, keepAliveTimeout: 65_000 },
-      (req, res) => this.onRequest(req, res, handler),
-    );
-    this.https.headersTimeout = 60_000;
-    this.https.requestTimeout = 0;
+    this.handler = handler;
     this.tcp = createNetServer({ pauseOnConnect: false }, (socket) => this.onConnection(socket));
+  }
+
+  /**
+   * The TLS/HTTP server, built on first connection: parsing the key and certificate into a
+   * TLS context costs about a millisecond, which 1,000 clusters should not pay at start-up.
+   */
+  private get https(): HttpsServer {
+    if (!this.httpsServer) {
+      const server = createHttpsServer(
+        {
+          cert: this.credentials.serverCertPem,
+          key: this.credentials.serverKeyPem,
+          keepAliveTimeout: 65_000,
+        },
+        (req, res) => this.onRequest(req, res, this.handler),
+      );
+      server.headersTimeout = 60_000;
+      server.requestTimeout = 0;
+      this.httpsServer = server;
+    }
+    return this.httpsServer;
   }
 
   /** The kube server URL of this cluster. */
@@ -164,7 +182,7 @@ export class SimCluster {
     this.faultState = healthyFaults();
     this.heldRequests.length = 0;
     await this.closeListener();
-    this.https.close();
+    this.httpsServer?.close();
   }
 
   /**
