@@ -21,6 +21,7 @@ import { customResourceStrategy, strategyFor, type KindStrategy } from './kinds/
 import { metaSpecFromSchema, patchMetaFromSpec, type PatchMeta } from './patch/patch-meta.js';
 import { listPage, type ListOptions, type ListPage } from './list-options.js';
 import { applyJsonPatch } from './patch/json-patch.js';
+import { jsonEqual } from './patch/util.js';
 import { recordUpdate } from './patch/managed-fields.js';
 import { applyMergePatch } from './patch/merge-patch.js';
 import { parseApplyBody, serverSideApply } from './patch/server-side-apply.js';
@@ -528,22 +529,30 @@ function defaultPropagation(type: ResourceType): DeleteOptions['propagationPolic
   return 'Background';
 }
 
+/** True when anything outside metadata and status differs: what bumps metadata.generation. */
 function specChanged(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => {
-    const { metadata: _m, status: _s, ...rest } = o;
-    return rest;
-  };
-  return JSON.stringify(strip(a)) !== JSON.stringify(strip(b));
+  return !equalExcept(a, b, TOP_LEVEL_NON_SPEC);
 }
 
+/** A no-op write does not bump resourceVersion, as in Kubernetes. */
 function unchanged(a: KubeObject, b: KubeObject): boolean {
-  // A no-op write does not bump resourceVersion, as in Kubernetes.
-  const norm = (o: KubeObject) =>
-    JSON.stringify({
-      ...o,
-      metadata: { ...o.metadata, managedFields: undefined, resourceVersion: undefined },
-    });
-  return norm(a) === norm(b);
+  return (
+    equalExcept(a, b, METADATA_KEY) &&
+    equalExcept(a.metadata as Json, b.metadata as Json, BOOKKEEPING_METADATA)
+  );
+}
+
+const TOP_LEVEL_NON_SPEC = new Set(['metadata', 'status']);
+const METADATA_KEY = new Set(['metadata']);
+const BOOKKEEPING_METADATA = new Set(['managedFields', 'resourceVersion']);
+
+/** Structural equality of two JSON objects, ignoring some top-level keys. */
+function equalExcept(a: unknown, b: unknown, skip: ReadonlySet<string>): boolean {
+  const ao = a as Record<string, Json | undefined>;
+  const bo = b as Record<string, Json | undefined>;
+  for (const k in ao) if (!skip.has(k) && !jsonEqual(ao[k], bo[k])) return false;
+  for (const k in bo) if (!skip.has(k) && ao[k] === undefined && bo[k] !== undefined) return false;
+  return true;
 }
 
 function sameList(a: string[], b: string[]): boolean {

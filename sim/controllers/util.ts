@@ -3,7 +3,7 @@
  * hashes like Kubernetes', quantities, pod readiness, taints/tolerations and node selectors.
  */
 import { createHash } from 'node:crypto';
-import type { KubeObject, OwnerReference } from '../k8s-types.js';
+import { deepCopy, type KubeObject, type OwnerReference } from '../k8s-types.js';
 import { parseQuantity } from '../kinds/util.js';
 
 /** A JSON object as read from a stored object. */
@@ -63,7 +63,7 @@ export function statusOf(o: KubeObject): Rec {
 
 /** Deep copy of a JSON value. */
 export function clone<T>(v: T): T {
-  return structuredClone(v);
+  return deepCopy(v);
 }
 
 /** JSON with object keys sorted, so equal values always serialise alike. */

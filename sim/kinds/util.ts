@@ -2,7 +2,7 @@
  * Shared helpers for kind strategies: loose JSON access (stored objects are untyped JSON) and
  * field.Error-shaped StatusCauses whose reason/message/field text matches kube-apiserver's.
  */
-import { isJsonObject, type JsonObject, type StatusCause } from '../k8s-types.js';
+import { deepCopy, isJsonObject, type JsonObject, type StatusCause } from '../k8s-types.js';
 
 /** The object at key, or undefined. */
 export function obj(v: unknown, key: string): JsonObject | undefined {
@@ -61,7 +61,7 @@ export function strMap(v: unknown, key: string): Record<string, string> {
 
 /** Deep copy of a JSON value (objects the strategies return must not alias stored ones). */
 export function clone<T>(v: T): T {
-  return structuredClone(v);
+  return deepCopy(v);
 }
 
 /** JSON with sorted object keys, which is how Go marshals maps in error values. */
