@@ -8,9 +8,12 @@ import type { Json, JsonObject } from '../k8s-types.js';
 import type { PathElement } from './field-set.js';
 import { listPEs } from './field-walk.js';
 import type { PatchMeta } from './patch-meta.js';
-import { clone, isObj } from './util.js';
+import { isObj } from './util.js';
 
-/** Merges the applied configuration into live; returns a new object. */
+/**
+ * Merges the applied configuration into live; returns a new object, which shares unchanged parts
+ * with live and config (neither is modified).
+ */
 export function mergeApplied(live: JsonObject, config: JsonObject, meta: PatchMeta): JsonObject {
   const out = merge(live, config, meta);
   return isObj(out) ? out : {};
@@ -18,7 +21,7 @@ export function mergeApplied(live: JsonObject, config: JsonObject, meta: PatchMe
 
 function merge(l: Json | undefined, r: Json | undefined, meta: PatchMeta): Json {
   if (r === undefined) return l === undefined ? null : l;
-  if (l === undefined) return clone(r);
+  if (l === undefined) return r;
   if (r === null) {
     // A null over a granular, non-empty value leaves it alone; only leaves become null.
     const granular =
@@ -32,13 +35,13 @@ function merge(l: Json | undefined, r: Json | undefined, meta: PatchMeta): Json 
     return out;
   }
   if (Array.isArray(l) && Array.isArray(r) && meta.listType !== 'atomic') return mergeList(l, r, meta);
-  return clone(r);
+  return r;
 }
 
 function mergeList(l: Json[], r: Json[], meta: PatchMeta): Json[] {
   const lpes = listPEs(l, meta, [], false);
   const rpes = listPEs(r, meta, [], false);
-  if (!lpes || !rpes) return clone(r);
+  if (!lpes || !rpes) return r;
   const lItems = new Map<PathElement, Json>();
   lpes.forEach((pe, i) => {
     if (!lItems.has(pe)) lItems.set(pe, l[i] ?? null);

@@ -17,9 +17,21 @@ export type PathElement = string;
 /** A path from the object root. */
 export type FieldPath = readonly PathElement[];
 
+/** Memo tables for path elements; cleared wholesale when they grow past this many entries. */
+const MEMO_LIMIT = 1 << 15;
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): V {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+const fieldPEs = new Map<string, PathElement>();
+
 /** Path element naming an object field. */
 export function fieldPE(name: string): PathElement {
-  return `f:${name}`;
+  // Interned: the same field name yields the same (already hashed) string for map lookups.
+  return fieldPEs.get(name) ?? remember(fieldPEs, name, `f:${name}`);
 }
 
 /** Path element naming a list-map element by its key fields (serialised with sorted names). */
@@ -30,15 +42,6 @@ export function keyPE(key: JsonObject): PathElement {
 /** Path element naming a set element by value. */
 export function valuePE(v: Json): PathElement {
   return `v:${sortedJson(v)}`;
-}
-
-/** Memo tables for path elements; cleared wholesale when they grow past this many entries. */
-const MEMO_LIMIT = 1 << 15;
-
-function remember<V>(memo: Map<string, V>, key: string, value: V): V {
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(key, value);
-  return value;
 }
 
 const normalized = new Map<string, PathElement>();
@@ -206,137 +209,249 @@ export function pathString(path: FieldPath): string {
     .join('');
 }
 
-/** Shared stand-ins for a node without members or children; never mutated. */
-const NO_MEMBERS: ReadonlySet<PathElement> = new Set<PathElement>();
-const NO_KIDS: ReadonlyMap<PathElement, FieldSet> = new Map<PathElement, FieldSet>();
+/** Sorts a short array in place (stable; compares with `<` without cmp). */
+function insertionSort(
+  a: PathElement[],
+  cmp: ((x: PathElement, y: PathElement) => number) | undefined,
+): void {
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i] ?? '';
+    let j = i - 1;
+    if (cmp === undefined) {
+      for (; j >= 0 && (a[j] ?? '') > x; j--) a[j + 1] = a[j] ?? '';
+    } else {
+      for (; j >= 0 && cmp(a[j] ?? '', x) > 0; j--) a[j + 1] = a[j] ?? '';
+    }
+    a[j + 1] = x;
+  }
+}
 
-let lastOwner = 0;
+/** Shared empty stand-ins for a node's arrays; frozen, as nothing may change them. */
+const NO_PES: PathElement[] = Object.freeze([] as PathElement[]) as PathElement[];
+const NO_NODES: FieldSet[] = Object.freeze([] as FieldSet[]) as FieldSet[];
+
+/** Nodes with more members or children than this look them up through an index. */
+const SCAN_LIMIT = 24;
+
+/**
+ * Write permission for the nodes of one set. A node may be changed in place only by inserts into
+ * the set holding its (unrevoked) owner token; a set whose nodes get shared with another set has
+ * its token revoked, which makes all of them copy-on-write from then on.
+ */
+interface Token {
+  revoked: boolean;
+}
 
 /** Serialises a set made only of ordered path elements (see toFieldsV1). */
 let fieldsV1Of: (set: FieldSet) => JsonObject;
 /** Builds a set from FieldsV1 JSON (see fromFieldsV1). */
 let fieldSetFrom: (json: JsonObject) => FieldSet;
+
 /** True when the set holds a path element whose order depends on how the set was built. */
 let isUnordered: (set: FieldSet) => boolean;
 
-/** A set of field paths (fieldpath.Set). Instances are mutable only through insert(). */
+/**
+ * A set of field paths (fieldpath.Set). Instances are mutable only through insert(); child()
+ * returns a part that other sets may share, to be read only.
+ */
 export class FieldSet {
-  private members: ReadonlySet<PathElement> = NO_MEMBERS;
-  private kids: ReadonlyMap<PathElement, FieldSet> = NO_KIDS;
-  /**
-   * Nodes are shared between sets; a node may be changed in place only by inserts into the set
-   * (root) that has the same owner number. Everything else is copied first.
-   */
-  private owner: number = ++lastOwner;
+  /** Members, in the order they were added. */
+  private mem: PathElement[] = NO_PES;
+  /** Path elements with a subset below them, in the order they were added, and those subsets. */
+  private kpe: PathElement[] = NO_PES;
+  private kid: FieldSet[] = NO_NODES;
+  /** Lookup indexes of large nodes, built on demand. */
+  private memIndex: Set<PathElement> | undefined = undefined;
+  private kidIndex: Map<PathElement, number> | undefined = undefined;
+  /** The arrays may be another node's too: copy them before a change. */
+  private sharedArrays = false;
+  /** See Token; undefined for a set nothing was inserted into yet. */
+  private owner: Token | undefined = undefined;
   /** Some element in this subtree is not an orderedPE: operations take the path-based route. */
   private unordered = false;
   /** Cached element order of this node (members and children), as paths() visits them. */
   private order: PathElement[] | undefined = undefined;
+  /** Cached FieldsV1 of this node, and the same with a leading "." (the node's path is a member too). */
+  private json: JsonObject | undefined = undefined;
+  private dotted: JsonObject | undefined = undefined;
 
-  private static node(
-    members: ReadonlySet<PathElement>,
-    kids: ReadonlyMap<PathElement, FieldSet>,
-    owner: number,
-  ): FieldSet {
+  private static node(mem: PathElement[], kpe: PathElement[], kid: FieldSet[], owner: Token): FieldSet {
     const n = new FieldSet();
-    n.members = members;
-    n.kids = kids;
+    n.mem = mem;
+    n.kpe = kpe;
+    n.kid = kid;
     n.owner = owner;
     return n;
   }
 
-  /** A copy of this node for owner, sharing the children. */
-  private copyFor(owner: number): FieldSet {
-    const n = FieldSet.node(
-      this.members.size === 0 ? NO_MEMBERS : new Set(this.members),
-      this.kids.size === 0 ? NO_KIDS : new Map(this.kids),
-      owner,
-    );
+  /** A copy of this node for owner, sharing the children (and, until a change, the arrays). */
+  private copyFor(owner: Token): FieldSet {
+    const n = FieldSet.node(this.mem, this.kpe, this.kid, owner);
+    n.sharedArrays = this.sharedArrays = true;
+    n.memIndex = this.memIndex;
+    n.kidIndex = this.kidIndex;
     n.unordered = this.unordered;
     n.order = this.order;
+    n.json = this.json;
+    n.dotted = this.dotted;
     return n;
   }
 
+  /** Revokes the tokens of sets whose nodes an operation may share; returns the operation's token. */
+  private static share(a: FieldSet, b?: FieldSet): Token {
+    if (a.owner) a.owner.revoked = true;
+    if (b?.owner) b.owner.revoked = true;
+    return { revoked: false };
+  }
+
   /** A set (root) whose contents are node's; node itself when it is owner's. */
-  private static rootOf(node: FieldSet | undefined, owner: number): FieldSet {
+  private static rootOf(node: FieldSet | undefined, owner: Token): FieldSet {
     if (node === undefined) return new FieldSet();
-    return node.owner === owner ? node : node.copyFor(owner);
+    return node.owner === owner ? node : node.copyFor({ revoked: false });
+  }
+
+  /** The token inserts into this set use (a fresh one once the old one was revoked). */
+  private writeToken(): Token {
+    if (this.owner === undefined || this.owner.revoked) this.owner = { revoked: false };
+    return this.owner;
+  }
+
+  private hasMember(pe: PathElement): boolean {
+    const m = this.mem;
+    if (m.length <= SCAN_LIMIT) {
+      for (let i = 0; i < m.length; i++) if (m[i] === pe) return true;
+      return false;
+    }
+    return (this.memIndex ??= new Set(m)).has(pe);
+  }
+
+  private kidIndexOf(pe: PathElement): number {
+    const ks = this.kpe;
+    if (ks.length <= SCAN_LIMIT) {
+      for (let i = 0; i < ks.length; i++) if (ks[i] === pe) return i;
+      return -1;
+    }
+    if (this.kidIndex === undefined) {
+      const idx = new Map<PathElement, number>();
+      for (let i = 0; i < ks.length; i++) idx.set(ks[i] ?? '', i);
+      this.kidIndex = idx;
+    }
+    return this.kidIndex.get(pe) ?? -1;
+  }
+
+  private kidOf(pe: PathElement): FieldSet | undefined {
+    const i = this.kidIndexOf(pe);
+    return i < 0 ? undefined : this.kid[i];
+  }
+
+  /** Makes the arrays this node's own before it changes them. */
+  private ownArrays(): void {
+    if (!this.sharedArrays) return;
+    this.sharedArrays = false;
+    if (this.mem !== NO_PES) this.mem = this.mem.slice();
+    if (this.kpe !== NO_PES) {
+      this.kpe = this.kpe.slice();
+      this.kid = this.kid.slice();
+    }
+    this.memIndex = undefined;
+    this.kidIndex = undefined;
   }
 
   private addMember(pe: PathElement): void {
-    if (this.members.has(pe)) return;
-    const m = this.members === NO_MEMBERS ? new Set<PathElement>() : (this.members as Set<PathElement>);
-    m.add(pe);
-    this.members = m;
+    if (this.hasMember(pe)) return;
+    this.ownArrays();
+    if (this.mem === NO_PES) this.mem = [pe];
+    else this.mem.push(pe);
+    this.memIndex?.add(pe);
     this.order = undefined;
     if (!orderedPE(pe)) this.unordered = true;
   }
 
-  private addKid(pe: PathElement, kid: FieldSet): void {
-    const k = this.kids === NO_KIDS ? new Map<PathElement, FieldSet>() : (this.kids as Map<PathElement, FieldSet>);
-    if (!k.has(pe)) this.order = undefined;
-    k.set(pe, kid);
-    this.kids = k;
+  /** Adds a child for a new path element, or replaces the child at index i. */
+  private setKid(i: number, pe: PathElement, kid: FieldSet): void {
+    this.ownArrays();
+    if (i >= 0) {
+      this.kid[i] = kid;
+      return;
+    }
+    if (this.kpe === NO_PES) {
+      this.kpe = [pe];
+      this.kid = [kid];
+    } else {
+      this.kidIndex?.set(pe, this.kpe.length);
+      this.kpe.push(pe);
+      this.kid.push(kid);
+    }
+    this.order = undefined;
     if (!orderedPE(pe)) this.unordered = true;
   }
 
   /** Adds path to the set. */
   insert(path: FieldPath): this {
+    FieldSet.insertInto(this, path);
+    return this;
+  }
+
+  private static insertInto(root: FieldSet, path: FieldPath): void {
     const n = path.length;
-    if (n === 0) return this;
-    const owner = this.owner;
-    let node: FieldSet = this;
+    if (n === 0) return;
+    // A set whose nodes were shared keeps its own node but copies everything below before changing it.
+    const owner = root.writeToken();
+    let node = root;
     let deepestUnordered = -1;
     for (let i = 0; i < n - 1; i++) {
+      node.json = node.dotted = undefined;
       const pe = path[i] ?? '';
-      let k = node.kids.get(pe);
+      const j = node.kidIndexOf(pe);
+      let k = j < 0 ? undefined : node.kid[j];
       if (k === undefined) {
-        k = FieldSet.node(NO_MEMBERS, NO_KIDS, owner);
-        node.addKid(pe, k);
+        k = FieldSet.node(NO_PES, NO_PES, NO_NODES, owner);
+        node.setKid(-1, pe, k);
       } else if (k.owner !== owner) {
         // Shared with another set: change a private copy.
         k = k.copyFor(owner);
-        node.addKid(pe, k);
+        node.setKid(j, pe, k);
       }
       if (node.unordered) deepestUnordered = i;
       node = k;
     }
+    node.json = node.dotted = undefined;
     node.addMember(path[n - 1] ?? '');
     if (node.unordered) deepestUnordered = n - 1;
     // Keep "unordered" true on every ancestor of an unordered node.
-    node = this;
-    for (let i = 0; i < deepestUnordered && !node.unordered; i++) {
+    node = root;
+    for (let i = 0; i < deepestUnordered; i++) {
       node.unordered = true;
-      node = node.kids.get(path[i] ?? '') ?? node;
+      node = node.kidOf(path[i] ?? '') ?? node;
     }
-    return this;
   }
 
   /** True when path is a member. */
   has(path: FieldPath): boolean {
     const n = path.length;
     if (n === 0) return false;
-    let node: FieldSet | undefined = this;
-    for (let i = 0; i < n - 1 && node !== undefined; i++) node = node.kids.get(path[i] ?? '');
-    return node !== undefined && node.members.has(path[n - 1] ?? '');
+    if (n === 1) return this.hasMember(path[0] ?? '');
+    let node = this.kidOf(path[0] ?? '');
+    for (let i = 1; i < n - 1 && node !== undefined; i++) node = node.kidOf(path[i] ?? '');
+    return node !== undefined && node.hasMember(path[n - 1] ?? '');
   }
 
-  /** The subset below one path element, if any. */
+  /** The subset below one path element, if any (shared: read it, do not insert into it). */
   child(pe: PathElement): FieldSet | undefined {
-    return this.kids.get(pe);
+    return this.kidOf(pe);
   }
 
   /** True when no path is a member. */
   isEmpty(): boolean {
-    if (this.members.size > 0) return false;
-    for (const k of this.kids.values()) if (!k.isEmpty()) return false;
+    if (this.mem.length > 0) return false;
+    for (const k of this.kid) if (!k.isEmpty()) return false;
     return true;
   }
 
   /** Number of member paths. */
   get size(): number {
-    let n = this.members.size;
-    for (const k of this.kids.values()) n += k.size;
+    let n = this.mem.length;
+    for (const k of this.kid) n += k.size;
     return n;
   }
 
@@ -344,12 +459,20 @@ export class FieldSet {
   private sorted(): PathElement[] {
     let s = this.order;
     if (s !== undefined) return s;
-    s = [...this.members];
-    for (const pe of this.kids.keys()) if (!this.members.has(pe)) s.push(pe);
+    s = this.mem.slice();
+    let fieldsOnly = true;
+    for (const pe of s) if (pe.charCodeAt(0) !== 102) fieldsOnly = false;
+    for (const pe of this.kpe) {
+      if (this.hasMember(pe)) continue;
+      s.push(pe);
+      if (pe.charCodeAt(0) !== 102) fieldsOnly = false;
+    }
     if (s.length > 1) {
-      // Field names alone sort as plain strings, which is what comparePE does with them.
-      if (s.every((pe) => pe.charCodeAt(0) === 102)) s.sort();
-      else s.sort(comparePE);
+      // Elements that order strictly sort the same whatever the algorithm: a small insertion sort
+      // is quickest. Field names alone sort as plain strings, which is what comparePE does with them.
+      if (this.unordered) s.sort(comparePE);
+      else if (s.length > 24) s.sort(fieldsOnly ? undefined : comparePE);
+      else insertionSort(s, fieldsOnly ? undefined : comparePE);
     }
     this.order = s;
     return s;
@@ -361,8 +484,8 @@ export class FieldSet {
     const prefix: PathElement[] = [];
     const walk = (node: FieldSet): void => {
       for (const pe of node.sorted()) {
-        if (node.members.has(pe)) out.push([...prefix, pe]);
-        const k = node.kids.get(pe);
+        if (node.hasMember(pe)) out.push([...prefix, pe]);
+        const k = node.kidOf(pe);
         if (k !== undefined) {
           prefix.push(pe);
           walk(k);
@@ -377,21 +500,21 @@ export class FieldSet {
   /** Paths in this set or in other. */
   union(other: FieldSet): FieldSet {
     if (this.unordered || other.unordered) return unionByPaths([this, other]);
-    const owner = ++lastOwner;
+    const owner = FieldSet.share(this, other);
     return FieldSet.rootOf(FieldSet.unionOf(this, other, owner), owner);
   }
 
   /** Paths in this set that are not members of other (children of a member of other stay). */
   difference(other: FieldSet): FieldSet {
     if (this.unordered || other.unordered) return filterSet(this, (p) => !other.has(p));
-    const owner = ++lastOwner;
+    const owner = FieldSet.share(this, other);
     return FieldSet.rootOf(FieldSet.differenceOf(this, other, owner), owner);
   }
 
   /** Paths in both sets. */
   intersection(other: FieldSet): FieldSet {
     if (this.unordered || other.unordered) return filterSet(this, (p) => other.has(p));
-    const owner = ++lastOwner;
+    const owner = FieldSet.share(this, other);
     return FieldSet.rootOf(FieldSet.intersectionOf(this, other, owner), owner);
   }
 
@@ -399,7 +522,7 @@ export class FieldSet {
   withoutPrefixes(prefixes: FieldSet): FieldSet {
     if (this.unordered || prefixes.unordered)
       return filterSet(this, (p) => !p.some((_, i) => prefixes.has(p.slice(0, i + 1))));
-    const owner = ++lastOwner;
+    const owner = FieldSet.share(this, prefixes);
     return FieldSet.rootOf(FieldSet.withoutPrefixesOf(this, prefixes, owner), owner);
   }
 
@@ -413,7 +536,7 @@ export class FieldSet {
       }
       return out;
     }
-    const owner = ++lastOwner;
+    const owner = FieldSet.share(this);
     return FieldSet.rootOf(FieldSet.namedAncestorsOf(this, owner), owner);
   }
 
@@ -422,182 +545,209 @@ export class FieldSet {
   // instead), return an input node unchanged where they can, and never modify their inputs.
 
   private static isVoid(n: FieldSet): boolean {
-    return n.members.size === 0 && n.kids.size === 0;
+    return n.mem.length === 0 && n.kpe.length === 0;
   }
 
+  /**
+   * The node with members mem and children kpe/kid, which are a's own arrays where unchanged
+   * (a itself when nothing changed), or undefined when empty.
+   */
   private static make(
     a: FieldSet,
-    members: ReadonlySet<PathElement>,
-    kids: ReadonlyMap<PathElement, FieldSet>,
-    owner: number,
+    mem: PathElement[],
+    kpe: PathElement[],
+    kid: FieldSet[],
+    owner: Token,
   ): FieldSet | undefined {
-    if (members === a.members && kids === a.kids) return a;
-    if (members.size === 0 && kids.size === 0) return undefined;
-    return FieldSet.node(
-      members === a.members && members.size > 0 ? new Set(members) : members,
-      kids === a.kids && kids.size > 0 ? new Map(kids) : kids,
+    if (mem === a.mem && kpe === a.kpe && kid === a.kid) return a;
+    if (mem.length === 0 && kpe.length === 0) return undefined;
+    const n = FieldSet.node(
+      mem.length === 0 ? NO_PES : mem,
+      kpe.length === 0 ? NO_PES : kpe,
+      kpe.length === 0 ? NO_NODES : kid,
       owner,
     );
+    if (mem === a.mem || kpe === a.kpe || kid === a.kid) n.sharedArrays = a.sharedArrays = true;
+    if (mem === a.mem) n.memIndex = a.memIndex;
+    return n;
   }
 
-  private static unionOf(a: FieldSet, b: FieldSet, owner: number): FieldSet | undefined {
+  /** Children of a with those at the indexes in changes replaced (undefined: removed). */
+  private static replaceKids(
+    a: FieldSet,
+    changes: Map<number, FieldSet | undefined>,
+  ): [PathElement[], FieldSet[]] {
+    const kpe: PathElement[] = [];
+    const kid: FieldSet[] = [];
+    for (let i = 0; i < a.kpe.length; i++) {
+      const k = changes.has(i) ? changes.get(i) : a.kid[i];
+      if (k === undefined) continue;
+      kpe.push(a.kpe[i] ?? '');
+      kid.push(k);
+    }
+    return [kpe, kid];
+  }
+
+  private static unionOf(a: FieldSet, b: FieldSet, owner: Token): FieldSet | undefined {
     if (a === b || FieldSet.isVoid(b)) return FieldSet.isVoid(a) ? undefined : a;
     if (FieldSet.isVoid(a)) return b;
-    let members = a.members;
-    for (const pe of b.members) {
-      if (members.has(pe)) continue;
-      if (members === a.members) members = new Set(a.members);
-      (members as Set<PathElement>).add(pe);
+    let mem = a.mem;
+    for (const pe of b.mem) {
+      if (a.hasMember(pe)) continue;
+      if (mem === a.mem) mem = a.mem.slice();
+      mem.push(pe);
     }
-    let kids = a.kids;
-    for (const [pe, bk] of b.kids) {
-      const ak = a.kids.get(pe);
+    let kpe = a.kpe;
+    let kid = a.kid;
+    for (let i = 0; i < b.kpe.length; i++) {
+      const pe = b.kpe[i] ?? '';
+      const bk = b.kid[i];
+      if (bk === undefined) continue;
+      const j = a.kidIndexOf(pe);
+      const ak = j < 0 ? undefined : a.kid[j];
       const u = ak === undefined ? bk : FieldSet.unionOf(ak, bk, owner);
       if (u === ak || u === undefined) continue;
-      if (kids === a.kids) kids = new Map(a.kids);
-      (kids as Map<PathElement, FieldSet>).set(pe, u);
+      if (kid === a.kid) {
+        kpe = a.kpe.slice();
+        kid = a.kid.slice();
+      }
+      if (j < 0) {
+        kpe.push(pe);
+        kid.push(u);
+      } else {
+        kid[j] = u;
+      }
     }
-    return FieldSet.make(a, members, kids, owner);
+    return FieldSet.make(a, mem, kpe, kid, owner);
   }
 
-  private static differenceOf(a: FieldSet, b: FieldSet, owner: number): FieldSet | undefined {
+  private static differenceOf(a: FieldSet, b: FieldSet, owner: Token): FieldSet | undefined {
     if (a === b || FieldSet.isVoid(a)) return undefined;
     if (FieldSet.isVoid(b)) return a;
-    let members = a.members;
-    if (members.size > 0 && b.members.size > 0) {
-      if (b.members.size < members.size) {
-        for (const pe of b.members) {
-          if (!members.has(pe)) continue;
-          if (members === a.members) members = new Set(a.members);
-          (members as Set<PathElement>).delete(pe);
-        }
-      } else {
-        const kept = new Set<PathElement>();
-        for (const pe of a.members) if (!b.members.has(pe)) kept.add(pe);
-        if (kept.size !== a.members.size) members = kept;
-      }
-    }
-    let kids = a.kids;
-    if (kids.size > 0 && b.kids.size > 0) {
-      const small = b.kids.size < a.kids.size;
-      for (const pe of small ? b.kids.keys() : a.kids.keys()) {
-        const ak = a.kids.get(pe);
-        const bk = b.kids.get(pe);
+    let mem = a.mem;
+    if (mem.length > 0 && b.mem.length > 0 && mem.some((pe) => b.hasMember(pe)))
+      mem = mem.filter((pe) => !b.hasMember(pe));
+    let kpe = a.kpe;
+    let kid = a.kid;
+    if (kpe.length > 0 && b.kpe.length > 0) {
+      let changes: Map<number, FieldSet | undefined> | undefined;
+      for (let i = 0; i < b.kpe.length; i++) {
+        const bk = b.kid[i];
+        const j = a.kidIndexOf(b.kpe[i] ?? '');
+        const ak = j < 0 ? undefined : a.kid[j];
         if (ak === undefined || bk === undefined) continue;
         const d = FieldSet.differenceOf(ak, bk, owner);
-        if (d === ak) continue;
-        if (kids === a.kids) kids = new Map(a.kids);
-        if (d === undefined) (kids as Map<PathElement, FieldSet>).delete(pe);
-        else (kids as Map<PathElement, FieldSet>).set(pe, d);
+        if (d !== ak) (changes ??= new Map()).set(j, d);
       }
+      if (changes) [kpe, kid] = FieldSet.replaceKids(a, changes);
     }
-    return FieldSet.make(a, members, kids, owner);
+    return FieldSet.make(a, mem, kpe, kid, owner);
   }
 
-  private static intersectionOf(a: FieldSet, b: FieldSet, owner: number): FieldSet | undefined {
+  private static intersectionOf(a: FieldSet, b: FieldSet, owner: Token): FieldSet | undefined {
     if (FieldSet.isVoid(a) || FieldSet.isVoid(b)) return undefined;
     if (a === b) return a;
-    let members = a.members;
-    if (members.size > 0) {
-      const [small, large] = members.size <= b.members.size ? [members, b.members] : [b.members, members];
-      const kept = new Set<PathElement>();
-      for (const pe of small) if (large.has(pe)) kept.add(pe);
-      if (kept.size !== members.size) members = kept.size === 0 ? NO_MEMBERS : kept;
-    }
-    let kids = a.kids;
-    if (kids.size > 0) {
-      const kept = new Map<PathElement, FieldSet>();
-      let same = true;
-      const small = b.kids.size < a.kids.size;
-      for (const pe of small ? b.kids.keys() : a.kids.keys()) {
-        const ak = a.kids.get(pe);
-        const bk = b.kids.get(pe);
-        if (ak === undefined || bk === undefined) continue;
-        const x = FieldSet.intersectionOf(ak, bk, owner);
-        if (x === undefined) continue;
-        if (x !== ak) same = false;
-        kept.set(pe, x);
+    let mem = a.mem;
+    if (mem.length > 0 && !mem.every((pe) => b.hasMember(pe))) mem = mem.filter((pe) => b.hasMember(pe));
+    let kpe = a.kpe;
+    let kid = a.kid;
+    if (kpe.length > 0) {
+      let changes: Map<number, FieldSet | undefined> | undefined;
+      for (let i = 0; i < a.kpe.length; i++) {
+        const ak = a.kid[i];
+        const bk = b.kidOf(a.kpe[i] ?? '');
+        const x = ak === undefined || bk === undefined ? undefined : FieldSet.intersectionOf(ak, bk, owner);
+        if (x !== ak) (changes ??= new Map()).set(i, x);
       }
-      if (!same || kept.size !== kids.size) kids = kept.size === 0 ? NO_KIDS : kept;
+      if (changes) [kpe, kid] = FieldSet.replaceKids(a, changes);
     }
-    return FieldSet.make(a, members, kids, owner);
+    return FieldSet.make(a, mem, kpe, kid, owner);
   }
 
-  private static withoutPrefixesOf(a: FieldSet, p: FieldSet, owner: number): FieldSet | undefined {
+  private static withoutPrefixesOf(a: FieldSet, p: FieldSet, owner: Token): FieldSet | undefined {
     if (FieldSet.isVoid(a)) return undefined;
     if (FieldSet.isVoid(p)) return a;
-    let members = a.members;
-    let kids = a.kids;
-    for (const pe of p.members) {
-      if (members.has(pe)) {
-        if (members === a.members) members = new Set(a.members);
-        (members as Set<PathElement>).delete(pe);
+    let mem = a.mem;
+    if (mem.length > 0 && p.mem.length > 0 && mem.some((pe) => p.hasMember(pe)))
+      mem = mem.filter((pe) => !p.hasMember(pe));
+    let kpe = a.kpe;
+    let kid = a.kid;
+    if (kpe.length > 0) {
+      let changes: Map<number, FieldSet | undefined> | undefined;
+      for (let i = 0; i < a.kpe.length; i++) {
+        const pe = a.kpe[i] ?? '';
+        const ak = a.kid[i];
+        if (ak === undefined) continue;
+        let r: FieldSet | undefined = ak;
+        if (p.hasMember(pe)) r = undefined;
+        else {
+          const pk = p.kidOf(pe);
+          if (pk !== undefined) r = FieldSet.withoutPrefixesOf(ak, pk, owner);
+        }
+        if (r !== ak) (changes ??= new Map()).set(i, r);
       }
-      if (kids.has(pe)) {
-        if (kids === a.kids) kids = new Map(a.kids);
-        (kids as Map<PathElement, FieldSet>).delete(pe);
-      }
+      if (changes) [kpe, kid] = FieldSet.replaceKids(a, changes);
     }
-    for (const [pe, pk] of p.kids) {
-      if (p.members.has(pe)) continue;
-      const ak = a.kids.get(pe);
-      if (ak === undefined) continue;
-      const r = FieldSet.withoutPrefixesOf(ak, pk, owner);
-      if (r === ak) continue;
-      if (kids === a.kids) kids = new Map(a.kids);
-      if (r === undefined) (kids as Map<PathElement, FieldSet>).delete(pe);
-      else (kids as Map<PathElement, FieldSet>).set(pe, r);
-    }
-    return FieldSet.make(a, members, kids, owner);
+    return FieldSet.make(a, mem, kpe, kid, owner);
   }
 
-  private static namedAncestorsOf(a: FieldSet, owner: number): FieldSet | undefined {
+  private static namedAncestorsOf(a: FieldSet, owner: Token): FieldSet | undefined {
     if (FieldSet.isVoid(a)) return undefined;
-    let members = a.members;
-    let kids = a.kids;
-    for (const [pe, k] of a.kids) {
-      if (pe.startsWith('f:') && !members.has(pe)) {
-        if (members === a.members) members = new Set(a.members);
-        (members as Set<PathElement>).add(pe);
-      }
+    let mem = a.mem;
+    for (const pe of a.kpe) {
+      if (!pe.startsWith('f:') || a.hasMember(pe)) continue;
+      if (mem === a.mem) mem = a.mem.slice();
+      mem.push(pe);
+    }
+    let kid = a.kid;
+    for (let i = 0; i < a.kid.length; i++) {
+      const k = a.kid[i];
+      if (k === undefined) continue;
       const r = FieldSet.namedAncestorsOf(k, owner);
       if (r === k || r === undefined) continue;
-      if (kids === a.kids) kids = new Map(a.kids);
-      (kids as Map<PathElement, FieldSet>).set(pe, r);
+      if (kid === a.kid) kid = a.kid.slice();
+      kid[i] = r;
     }
-    return FieldSet.make(a, members, kids, owner);
+    return FieldSet.make(a, mem, a.kpe, kid, owner);
   }
 
   static {
     isUnordered = (set) => set.unordered;
 
-    const fill = (node: FieldSet, out: JsonObject): void => {
+    // Serialised nodes are cached on the (from then on immutable) nodes and shared between outputs.
+    const fill = (node: FieldSet, out: JsonObject): JsonObject => {
       for (const pe of node.sorted()) {
-        const k = node.kids.get(pe);
-        const member = node.members.has(pe);
-        if (k !== undefined && !k.isEmpty()) {
-          const o: JsonObject = {};
-          if (member) o['.'] = {};
-          fill(k, o);
-          out[pe] = o;
-        } else if (member) {
-          out[pe] = {};
-        }
+        const k = node.kidOf(pe);
+        const member = node.hasMember(pe);
+        if (k !== undefined && !k.isEmpty()) out[pe] = member ? dottedOf(k) : jsonOf(k);
+        else if (member) out[pe] = {};
       }
-    };
-    fieldsV1Of = (set) => {
-      const out: JsonObject = {};
-      fill(set, out);
       return out;
     };
+    // Serialised nodes rarely need their order again: it is let go rather than kept around.
+    const jsonOf = (node: FieldSet): JsonObject => {
+      if (node.json === undefined) {
+        node.json = fill(node, {});
+        node.order = undefined;
+      }
+      return node.json;
+    };
+    const dottedOf = (node: FieldSet): JsonObject => {
+      if (node.dotted === undefined) {
+        node.dotted = node.json === undefined ? fill(node, { '.': {} }) : { '.': {}, ...node.json };
+        node.order = undefined;
+      }
+      return node.dotted;
+    };
+    fieldsV1Of = jsonOf;
 
     // Mirrors the path-by-path parse exactly, including the order in which elements arrive.
-    const add = (parent: FieldSet, pe: PathElement, v: Json | undefined): void => {
+    const add = (parent: FieldSet, owner: Token, pe: PathElement, v: Json | undefined): void => {
       if (!isObj(v)) {
         parent.addMember(pe);
         return;
       }
-      let kid = parent.kids.get(pe);
+      let kid = parent.kidOf(pe);
       let empty = true;
       for (const k of Object.keys(v)) {
         empty = false;
@@ -606,17 +756,18 @@ export class FieldSet {
           continue;
         }
         if (kid === undefined) {
-          kid = FieldSet.node(NO_MEMBERS, NO_KIDS, parent.owner);
-          parent.addKid(pe, kid);
+          kid = FieldSet.node(NO_PES, NO_PES, NO_NODES, owner);
+          parent.setKid(-1, pe, kid);
         }
-        add(kid, normalizePE(k), v[k]);
+        add(kid, owner, normalizePE(k), v[k]);
       }
       if (empty) parent.addMember(pe);
       else if (kid?.unordered) parent.unordered = true;
     };
     fieldSetFrom = (json) => {
       const root = new FieldSet();
-      for (const k of Object.keys(json)) if (k !== '.') add(root, normalizePE(k), json[k]);
+      const owner = root.writeToken();
+      for (const k of Object.keys(json)) if (k !== '.') add(root, owner, normalizePE(k), json[k]);
       return root;
     };
   }
@@ -632,6 +783,15 @@ function unionByPaths(sets: Iterable<FieldSet>): FieldSet {
   const out = new FieldSet();
   for (const s of sets) for (const p of s.paths()) out.insert(p);
   return out;
+}
+
+/**
+ * True when set's serialisation does not depend on the order its paths were added in (every
+ * path element orders strictly against the others), so that any two equal such sets behave
+ * identically. Internal: lets the field manager reuse a set in place of its decoded FieldsV1.
+ */
+export function hasStableOrder(set: FieldSet): boolean {
+  return !isUnordered(set);
 }
 
 /** Union of any number of sets. */

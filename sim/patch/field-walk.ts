@@ -38,17 +38,18 @@ export function listPEs(
   strict: boolean,
 ): PathElement[] | undefined {
   const pes: PathElement[] = [];
-  const seen = new Set<PathElement>();
-  for (const [i, item] of list.entries()) {
-    const pe = listItemPE(item, meta);
+  const seen = strict ? new Set<PathElement>() : undefined;
+  for (let i = 0; i < list.length; i++) {
+    const pe = listItemPE(list[i] ?? null, meta);
     if (Array.isArray(pe)) {
       if (strict) throw new SchemaError(`${pathString(path)}: element ${i}: ${pe[0] ?? ''}`);
       return undefined;
     }
-    if (seen.has(pe) && strict) {
-      throw new SchemaError(`${pathString(path)}: duplicate entries for key ${pathString([pe])}`);
+    if (seen !== undefined) {
+      if (seen.has(pe))
+        throw new SchemaError(`${pathString(path)}: duplicate entries for key ${pathString([pe])}`);
+      seen.add(pe);
     }
-    seen.add(pe);
     pes.push(pe);
   }
   return pes;
@@ -64,17 +65,21 @@ export function toFieldSet(value: JsonObject, meta: PatchMeta, strict = false): 
   return set;
 }
 
+/** Adds the fields v sets to set; path is a stack that is restored before returning. */
 function walkSet(v: Json, meta: PatchMeta, path: PathElement[], set: FieldSet, strict: boolean): void {
   if (isObj(v)) {
     if (meta.atomic) {
       set.insert(path);
       return;
     }
-    for (const [k, child] of Object.entries(v)) {
-      const p = [...path, fieldPE(k)];
-      walkSet(child, meta.field(k), p, set, strict);
-      if (child === null || (isObj(child) && Object.keys(child).length === 0) || meta.mapEntries)
-        set.insert(p);
+    const mapEntries = meta.mapEntries;
+    for (const k of Object.keys(v)) {
+      // May be undefined at run time (spread objects): walkSet records it like a scalar.
+      const child = v[k];
+      path.push(fieldPE(k));
+      walkSet(child, meta.field(k), path, set, strict);
+      if (mapEntries || child === null || (isObj(child) && isEmptyObject(child))) set.insert(path);
+      path.pop();
     }
   } else if (Array.isArray(v)) {
     const pes = meta.listType === 'atomic' ? undefined : listPEs(v, meta, path, strict);
@@ -82,14 +87,21 @@ function walkSet(v: Json, meta: PatchMeta, path: PathElement[], set: FieldSet, s
       set.insert(path);
       return;
     }
-    v.forEach((item, i) => {
-      const p = [...path, pes[i] ?? ''];
-      walkSet(item, meta.elem(), p, set, strict);
-      set.insert(p);
-    });
+    const elem = meta.elem();
+    for (let i = 0; i < v.length; i++) {
+      path.push(pes[i] ?? '');
+      walkSet(v[i], elem, path, set, strict);
+      set.insert(path);
+      path.pop();
+    }
   } else {
     set.insert(path);
   }
+}
+
+function isEmptyObject(o: JsonObject): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return false;
+  return true;
 }
 
 /** Fields added, modified and removed between two values (typed.Comparison). */
@@ -115,9 +127,65 @@ function leaf(l: Json | undefined, r: Json | undefined, path: PathElement[], c: 
 
 function isEmptyish(v: Json | undefined, kind: 'map' | 'list'): boolean {
   if (v === undefined || v === null) return true;
-  return kind === 'map' ? isObj(v) && Object.keys(v).length === 0 : Array.isArray(v) && v.length === 0;
+  return kind === 'map' ? isObj(v) && isEmptyObject(v) : Array.isArray(v) && v.length === 0;
 }
 
+const mapLike = (v: Json | undefined): boolean => v === undefined || v === null || isObj(v);
+const listLike = (v: Json | undefined): boolean => v === undefined || v === null || Array.isArray(v);
+
+/** Items of a keyed list grouped by path element, in first-appearance order. */
+function groupItems(pes: PathElement[], items: Json[]): Map<PathElement, Json[]> {
+  const m = new Map<PathElement, Json[]>();
+  for (let i = 0; i < pes.length; i++) {
+    const pe = pes[i] ?? '';
+    const item = items[i] ?? null;
+    const g = m.get(pe);
+    if (g) g.push(item);
+    else m.set(pe, [item]);
+  }
+  return m;
+}
+
+/** Stands in for an absent lhs object: `k in NOTHING` is what walkCompare asks of it. */
+const NOTHING: JsonObject = {};
+
+/** walkCompare(undefined, r, …): everything in r is added. */
+function walkAdded(r: Json | undefined, meta: PatchMeta, path: PathElement[], c: Comparison): void {
+  if (r === undefined) return;
+  if (isObj(r)) {
+    if (!meta.atomic) {
+      for (const k of Object.keys(r)) {
+        // Names an object inherits are "in" even an empty lhs, so they never count as added.
+        if (k in NOTHING) continue;
+        path.push(fieldPE(k));
+        walkAdded(r[k], meta.field(k), path, c);
+        path.pop();
+      }
+    }
+  } else if (Array.isArray(r) && meta.listType !== 'atomic' && r.length > 0) {
+    const pes = listPEs(r, meta, path, false);
+    if (pes) {
+      const elem = meta.elem();
+      for (const [pe, items] of groupItems(pes, r)) {
+        path.push(pe);
+        if (items.length > 1) c.added.insert(path);
+        else walkAdded(items[0], elem, path, c);
+        path.pop();
+      }
+    }
+  }
+  c.added.insert(path);
+}
+
+/**
+ * True when walkCompare(l, r) would find nothing because the values are equal (a structural
+ * comparison is much cheaper than the typed walk); only objects and lists are compared here.
+ */
+function unchanged(l: Json | undefined, r: Json | undefined): boolean {
+  return l === r || (typeof l === 'object' && l !== null && jsonEqual(l, r));
+}
+
+/** Records the differences between l and r under path (a stack restored before returning). */
 function walkCompare(
   l: Json | undefined,
   r: Json | undefined,
@@ -125,15 +193,26 @@ function walkCompare(
   path: PathElement[],
   c: Comparison,
 ): void {
-  const mapLike = (v: Json | undefined): boolean => v === undefined || v === null || isObj(v);
-  const listLike = (v: Json | undefined): boolean => v === undefined || v === null || Array.isArray(v);
+  // Objects are never mutated once stored: a shared subtree has no differences.
+  if (l === r) return;
+  if (l === undefined) return walkAdded(r, meta, path, c);
   if ((isObj(l) || isObj(r)) && mapLike(l) && mapLike(r)) {
     if (meta.atomic || (isEmptyish(l, 'map') && isEmptyish(r, 'map'))) return leaf(l, r, path, c);
     const lo = isObj(l) ? l : {};
     const ro = isObj(r) ? r : {};
-    for (const [k, lv] of Object.entries(lo)) walkCompare(lv, ro[k], meta.field(k), [...path, fieldPE(k)], c);
-    for (const [k, rv] of Object.entries(ro)) {
-      if (!(k in lo)) walkCompare(undefined, rv, meta.field(k), [...path, fieldPE(k)], c);
+    for (const k of Object.keys(lo)) {
+      const lv = lo[k];
+      const rv = ro[k];
+      if (unchanged(lv, rv)) continue;
+      path.push(fieldPE(k));
+      walkCompare(lv, rv, meta.field(k), path, c);
+      path.pop();
+    }
+    for (const k of Object.keys(ro)) {
+      if (k in lo) continue;
+      path.push(fieldPE(k));
+      walkCompare(undefined, ro[k], meta.field(k), path, c);
+      path.pop();
     }
   } else if ((Array.isArray(l) || Array.isArray(r)) && listLike(l) && listLike(r)) {
     const ll = Array.isArray(l) ? l : [];
@@ -142,26 +221,23 @@ function walkCompare(
     const lpes = listPEs(ll, meta, path, false);
     const rpes = listPEs(rl, meta, path, false);
     if (!lpes || !rpes) return leaf(l, r, path, c);
-    const group = (pes: PathElement[], items: Json[]): Map<PathElement, Json[]> => {
-      const m = new Map<PathElement, Json[]>();
-      pes.forEach((pe, i) => m.set(pe, [...(m.get(pe) ?? []), items[i] ?? null]));
-      return m;
-    };
-    const lg = group(lpes, ll);
-    const rg = group(rpes, rl);
-    for (const pe of new Set([...lpes, ...rpes])) {
-      const li = lg.get(pe);
-      const ri = rg.get(pe);
-      const p = [...path, pe];
+    const lg = groupItems(lpes, ll);
+    const rg = groupItems(rpes, rl);
+    const elem = meta.elem();
+    const item = (pe: PathElement, li: Json[] | undefined, ri: Json[] | undefined): void => {
+      path.push(pe);
       if ((li?.length ?? 0) > 1 || (ri?.length ?? 0) > 1) {
         // Duplicated keys cannot be compared item by item; the item as a whole changed or not.
-        if (!li) c.added.insert(p);
-        else if (!ri) c.removed.insert(p);
-        else if (!jsonEqual(li, ri)) c.modified.insert(p);
-        continue;
+        if (!li) c.added.insert(path);
+        else if (!ri) c.removed.insert(path);
+        else if (!jsonEqual(li, ri)) c.modified.insert(path);
+      } else if (!unchanged(li?.[0], ri?.[0])) {
+        walkCompare(li?.[0], ri?.[0], elem, path, c);
       }
-      walkCompare(li?.[0], ri?.[0], meta.elem(), p, c);
-    }
+      path.pop();
+    };
+    for (const [pe, li] of lg) item(pe, li, rg.get(pe));
+    for (const [pe, ri] of rg) if (!lg.has(pe)) item(pe, undefined, ri);
   } else {
     if (l !== undefined && r !== undefined && !jsonEqual(l, r)) {
       // The value changed shape (e.g. scalar to object): the new value's fields are all new.

@@ -5,12 +5,13 @@
  * manager+operation(+apiVersion for updates)+subresource, and at most 10 update entries survive.
  */
 import type { Json, JsonObject, KubeObject, ManagedFieldsEntry } from '../k8s-types.js';
-import { FieldSet, fieldPE, fromFieldsV1, toFieldsV1 } from './field-set.js';
+import { FieldSet, fieldPE, fromFieldsV1, hasStableOrder, toFieldsV1 } from './field-set.js';
+import type { PathElement } from './field-set.js';
 import { compareObjects, toFieldSet } from './field-walk.js';
 import { patchMetaFor } from './patch-meta.js';
 import { zeroObjectOf } from './zero-values.js';
 import type { PatchMeta } from './patch-meta.js';
-import { isObj } from './util.js';
+import { isObj, withProps } from './util.js';
 
 export { FieldSet, fromFieldsV1, toFieldsV1, pathString, unionAll } from './field-set.js';
 export type { FieldPath, PathElement } from './field-set.js';
@@ -66,9 +67,13 @@ function metaOf(opts: FieldOwnershipOptions): PatchMeta {
 export function withoutManagedFields(obj: JsonObject): JsonObject {
   const md = obj['metadata'];
   if (!isObj(md) || !('managedFields' in md)) return obj;
-  const rest = { ...md };
-  delete rest['managedFields'];
-  return { ...obj, metadata: rest };
+  return withProps(obj, { metadata: metadataWithoutManagedFields(md) });
+}
+
+function metadataWithoutManagedFields(md: JsonObject): JsonObject {
+  // Rest properties rather than delete, which would leave a slow dictionary-mode copy.
+  const { managedFields: _omitted, ...rest } = md;
+  return rest;
 }
 
 /** The fields obj sets, minus the ones Kubernetes never tracks (apiVersion, kind, name, uid, …, reset fields). */
@@ -116,20 +121,52 @@ export type Managers = Map<string, ManagerRecord>;
 export function managerId(
   r: Pick<ManagerRecord, 'manager' | 'operation' | 'apiVersion' | 'subresource'>,
 ): string {
-  const id: JsonObject = {};
-  if (r.manager) id['manager'] = r.manager;
-  if (r.operation) id['operation'] = r.operation;
-  if (r.operation !== 'Apply' && r.apiVersion) id['apiVersion'] = r.apiVersion;
-  if (r.subresource) id['subresource'] = r.subresource;
-  return JSON.stringify(id);
+  let known = knownIds.get(r.manager);
+  if (known === undefined) {
+    if (knownIds.size >= 1024) knownIds.clear();
+    knownIds.set(r.manager, (known = []));
+  }
+  for (const k of known)
+    if (k.operation === r.operation && k.apiVersion === r.apiVersion && k.subresource === r.subresource)
+      return k.id;
+  const id = buildManagerId(r);
+  if (known.length < 16)
+    known.push({ operation: r.operation, apiVersion: r.apiVersion, subresource: r.subresource, id });
+  return id;
+}
+
+/** Identifiers already built, by manager (the same few recur all the time). */
+const knownIds = new Map<
+  string,
+  { operation: string; apiVersion: string; subresource: string | undefined; id: string }[]
+>();
+
+function buildManagerId(
+  r: Pick<ManagerRecord, 'manager' | 'operation' | 'apiVersion' | 'subresource'>,
+): string {
+  // JSON.stringify of {manager, operation, apiVersion, subresource} without the empty ones.
+  let id = '';
+  const add = (name: string, v: string): void => {
+    id += `${id ? ',' : '{'}"${name}":${JSON.stringify(v)}`;
+  };
+  if (r.manager) add('manager', r.manager);
+  if (r.operation) add('operation', r.operation);
+  if (r.operation !== 'Apply' && r.apiVersion) add('apiVersion', r.apiVersion);
+  if (r.subresource) add('subresource', r.subresource);
+  return id ? `${id}}` : '{}';
 }
 
 /** Decodes metadata.managedFields; malformed entries decode as empty (and then disappear). */
 export function decodeManagedFields(entries: unknown): Managers {
+  return decodeWith(entries, (fields) => fromFieldsV1(fields));
+}
+
+/** decodeManagedFields with the set of each entry (index i of entries) given by setOf. */
+function decodeWith(entries: unknown, setOf: (fields: Json | undefined, i: number) => FieldSet): Managers {
   const out: Managers = new Map();
   if (!Array.isArray(entries)) return out;
-  for (const e of entries as unknown[]) {
-    if (!isObj(e)) continue;
+  (entries as unknown[]).forEach((e, i) => {
+    if (!isObj(e)) return;
     const str = (v: Json | undefined): string => (typeof v === 'string' ? v : '');
     const rec: ManagerRecord = {
       manager: str(e['manager']),
@@ -137,19 +174,33 @@ export function decodeManagedFields(entries: unknown): Managers {
       apiVersion: str(e['apiVersion']),
       time: typeof e['time'] === 'string' ? e['time'] : undefined,
       subresource: typeof e['subresource'] === 'string' && e['subresource'] ? e['subresource'] : undefined,
-      set: fromFieldsV1(e['fieldsV1']),
+      set: setOf(e['fieldsV1'], i),
     };
     if (!e['operation']) rec.operation = 'Update';
     out.set(managerId(rec), rec);
-  }
+  });
   return out;
 }
 
-const seconds = (t: string | undefined): number => (t ? Math.floor(Date.parse(t) / 1000) || 0 : 0);
+const secondsOfTime = new Map<string, number>();
+/** Whole seconds of an RFC 3339 time, as metav1.Time keeps it (memoised: Date.parse is slow). */
+const seconds = (t: string | undefined): number => {
+  if (!t) return 0;
+  let n = secondsOfTime.get(t);
+  if (n === undefined) {
+    if (secondsOfTime.size >= 4096) secondsOfTime.clear();
+    secondsOfTime.set(t, (n = Math.floor(Date.parse(t) / 1000) || 0));
+  }
+  return n;
+};
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Encodes managers in the apiserver's order (Apply first, then by time, manager, apiVersion, subresource). */
 export function encodeManagedFields(managers: Managers, now: string): ManagedFieldsEntry[] {
+  return encodeSorted(managers, now)[0];
+}
+
+function encodeSorted(managers: Managers, now: string): [ManagedFieldsEntry[], ManagerRecord[]] {
   const recs = [...managers.values()].filter((r) => !r.set.isEmpty());
   recs.sort(
     (p, q) =>
@@ -159,7 +210,7 @@ export function encodeManagedFields(managers: Managers, now: string): ManagedFie
       cmpStr(p.apiVersion, q.apiVersion) ||
       cmpStr(p.subresource ?? '', q.subresource ?? ''),
   );
-  return recs.map((r) => {
+  const entries = recs.map((r) => {
     const e: ManagedFieldsEntry = {
       manager: r.manager,
       operation: r.operation,
@@ -171,6 +222,83 @@ export function encodeManagedFields(managers: Managers, now: string): ManagedFie
     if (r.subresource !== undefined) e.subresource = r.subresource;
     return e;
   });
+  return [entries, recs];
+}
+
+/**
+ * Sets the field manager encoded recently, keyed by the managedFields array it returned (which
+ * the stored object keeps): decoding that array again on the object's next write can take each
+ * entry's set from here, where it also still carries its serialisation. An entry whose fieldsV1
+ * is not the object encoded is decoded afresh.
+ */
+interface Remembered {
+  fields: unknown[];
+  sets: FieldSet[];
+}
+/** Two generations: the current one becomes the previous one when it is full. */
+let remembered = new Map<unknown, Remembered>();
+let rememberedBefore = new Map<unknown, Remembered>();
+const REMEMBERED_LIMIT = 1024;
+
+/**
+ * encodeManagedFields, remembering the sets for decodeStored. The sets of managers must not be
+ * changed afterwards (set operations never change their operands).
+ */
+export function encodeAndRemember(managers: Managers, now: string): ManagedFieldsEntry[] {
+  const [entries, recs] = encodeSorted(managers, now);
+  if (entries.length > 0 && recs.every((r) => hasStableOrder(r.set))) {
+    if (remembered.size >= REMEMBERED_LIMIT) {
+      rememberedBefore = remembered;
+      remembered = new Map();
+    }
+    remembered.set(entries, { fields: entries.map((e) => e.fieldsV1), sets: recs.map((r) => r.set) });
+  }
+  return entries;
+}
+
+/**
+ * decodeManagedFields for the managedFields of a stored object, reusing the sets encodeAndRemember
+ * encoded into it where it can. The sets may be shared: use them only as operands.
+ */
+export function decodeStored(entries: unknown): Managers {
+  const hit = rememberedFor(entries);
+  if (hit === undefined) return decodeManagedFields(entries);
+  return decodeWith(entries, (fields, i) => rememberedSet(hit, entries, i) ?? fromFieldsV1(fields));
+}
+
+function rememberedFor(entries: unknown): Remembered | undefined {
+  return remembered.get(entries) ?? rememberedBefore.get(entries);
+}
+
+/** The remembered set of entry i of stored, if that entry still has the fieldsV1 encoded then. */
+function rememberedSet(hit: Remembered, stored: unknown, i: number): FieldSet | undefined {
+  const e: unknown = Array.isArray(stored) ? stored[i] : undefined;
+  return isObj(e) && e['fieldsV1'] === hit.fields[i] ? hit.sets[i] : undefined;
+}
+
+/**
+ * obj as applyUpdate compares it: without managedFields, and without the top-level fields that
+ * reset drops entirely (their differences would be discarded anyway).
+ */
+function comparable(obj: JsonObject, dropped: readonly PathElement[]): JsonObject {
+  const md = obj['metadata'];
+  const strip = isObj(md) && 'managedFields' in md;
+  const keys = Object.keys(obj);
+  const drop = dropped.length > 0 && keys.some((k) => dropped.includes(fieldPE(k)));
+  if (!drop) return strip ? withoutManagedFields(obj) : obj;
+  if (keys.includes('__proto__')) {
+    // Assigning that key would set the prototype: copy the way spreading does, then delete.
+    const out = { ...withoutManagedFields(obj) };
+    for (const k of keys) if (dropped.includes(fieldPE(k))) delete out[k];
+    return out;
+  }
+  // One copy instead of withoutManagedFields' and another without the dropped fields.
+  const kept: JsonObject = {};
+  for (const k of keys) {
+    if (dropped.includes(fieldPE(k))) continue;
+    kept[k] = strip && k === 'metadata' && isObj(md) ? metadataWithoutManagedFields(md) : (obj[k] as Json);
+  }
+  return kept;
 }
 
 /**
@@ -185,25 +313,76 @@ export function applyUpdate(
   meta: PatchMeta,
   reset: FieldSet,
 ): void {
-  const cmp = compareObjects(withoutManagedFields(oldV), withoutManagedFields(newV), meta);
-  const changed = cmp.added.union(cmp.modified).withoutPrefixes(reset);
-  const removed = cmp.removed.withoutPrefixes(reset);
+  applyUpdateWith(managers, oldV, newV, self, meta, resetInfo(reset));
+}
+
+/** A reset set with what applyUpdate derives from it. */
+interface Reset {
+  set: FieldSet;
+  /** Its top-level members (fields compared objects leave out). */
+  dropped: PathElement[];
+  /** True when it has no longer paths. */
+  topOnly: boolean;
+}
+
+function resetInfo(set: FieldSet): Reset {
+  const paths = set.paths();
+  const dropped = paths.filter((p) => p.length === 1).map((p) => p[0] ?? '');
+  return { set, dropped, topOnly: dropped.length === paths.length };
+}
+
+/** The default reset sets (never modified), by subresource. */
+const defaultResets = new Map<string | undefined, Reset>();
+
+function resetOf(opts: Pick<FieldOwnershipOptions, 'subresource' | 'resetFields'>): Reset {
+  if (opts.resetFields !== undefined) return resetInfo(resetFieldSet(opts));
+  const key = opts.subresource === 'status' ? 'status' : undefined;
+  let r = defaultResets.get(key);
+  if (r === undefined) defaultResets.set(key, (r = resetInfo(resetFieldSet(opts))));
+  return r;
+}
+
+function applyUpdateWith(
+  managers: Managers,
+  oldV: JsonObject,
+  newV: JsonObject,
+  self: Omit<ManagerRecord, 'set'>,
+  meta: PatchMeta,
+  { set: reset, dropped, topOnly }: Reset,
+): void {
+  const cmp = compareObjects(comparable(oldV, dropped), comparable(newV, dropped), meta);
+  // comparable() left out everything below top-level reset paths: on sets whose element order
+  // never shows, withoutPrefixes would change nothing then.
+  const prune = (s: FieldSet): FieldSet => (topOnly && hasStableOrder(s) ? s : s.withoutPrefixes(reset));
+  const changed = prune(cmp.added.union(cmp.modified));
+  let removed: FieldSet | undefined;
   for (const [id, m] of managers) {
+    removed ??= prune(cmp.removed);
     const rest = m.set.difference(changed).difference(removed);
     if (rest.isEmpty()) managers.delete(id);
-    else managers.set(id, { ...m, set: rest });
+    else managers.set(id, withProps(m, { set: rest }));
   }
   const own = changed.difference(STRIPPED_FIELDS);
   if (own.isEmpty()) return;
   const id = managerId(self);
   const prev = managers.get(id);
-  managers.set(id, { ...self, set: prev ? own.union(prev.set) : own });
+  // Union is cheapest taken into the larger set; which operand comes first shows only in sets
+  // whose element order depends on insertion order.
+  const merged =
+    prev === undefined
+      ? own
+      : hasStableOrder(own) && hasStableOrder(prev.set)
+        ? prev.set.union(own)
+        : own.union(prev.set);
+  managers.set(id, withProps(self, { set: merged }));
 }
 
 /** capManagersManager: folds the oldest update entries into per-version "ancient-changes" buckets. */
 export function capUpdateManagers(managers: Managers, max = MAX_UPDATE_MANAGERS): void {
+  let count = 0;
+  for (const r of managers.values()) if (r.operation === 'Update') count++;
+  if (count <= max) return;
   const updaters = [...managers.entries()].filter(([, r]) => r.operation === 'Update');
-  if (updaters.length <= max) return;
   updaters.sort(([ia, a], [ib, b]) => seconds(a.time) - seconds(b.time) || cmpStr(ia, ib));
   const firstByVersion = new Map<string, string>();
   let length = updaters.length;
@@ -227,10 +406,37 @@ export function capUpdateManagers(managers: Managers, max = MAX_UPDATE_MANAGERS)
       if (f) managers.set(bucketId, { ...f, ...bucket });
     }
     const cur = managers.get(bucketId);
-    managers.set(bucketId, { ...bucket, time: rec.time, set: rec.set.union(cur?.set ?? new FieldSet()) });
+    managers.set(
+      bucketId,
+      withProps(bucket, { time: rec.time, set: rec.set.union(cur?.set ?? new FieldSet()) }),
+    );
     managers.delete(id);
     length--;
   }
+}
+
+/**
+ * Equality of JSON values (own keys, in any order), allocation-free. Entries equal to remembered
+ * ones decode to equal sets, whose order of insertion does not matter (hasStableOrder).
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in ra) {
+    if (!Object.hasOwn(ra, k)) continue;
+    if (!Object.hasOwn(rb, k) || !sameJson(ra[k], rb[k])) return false;
+    n++;
+  }
+  for (const k in rb) if (Object.hasOwn(rb, k)) n--;
+  return n === 0;
 }
 
 /** Options of recordUpdate. */
@@ -250,13 +456,20 @@ export function recordUpdate(
   newObj: KubeObject,
   opts: RecordUpdateOptions,
 ): ManagedFieldsEntry[] {
-  const sent = decodeManagedFields(newObj.metadata.managedFields);
-  let managers =
-    sent.size > 0 && opts.subresource === undefined
-      ? sent
-      : decodeManagedFields(oldObj?.metadata.managedFields);
+  const sentEntries = newObj.metadata.managedFields;
+  const oldEntries = oldObj?.metadata.managedFields;
+  let sent: Managers = new Map();
+  if (opts.subresource === undefined) {
+    // Clients mostly send back (a copy of) the stored entries: the sets encoded into those serve.
+    const hit = rememberedFor(oldEntries);
+    sent =
+      hit !== undefined && sameJson(sentEntries, oldEntries)
+        ? decodeWith(sentEntries, (fields, i) => rememberedSet(hit, oldEntries, i) ?? fromFieldsV1(fields))
+        : decodeManagedFields(sentEntries);
+  }
+  let managers = sent.size > 0 ? sent : decodeStored(oldEntries);
   if (oldObj !== undefined && oldObj.metadata.uid && managers.size === 0) return [];
-  managers = new Map(managers);
+  managers = managers.size === 0 ? new Map() : new Map(managers);
   const oldV = oldObj ? (oldObj as unknown as JsonObject) : zeroObjectOf(opts.kind, opts.group);
   const self = {
     manager: opts.manager,
@@ -265,7 +478,7 @@ export function recordUpdate(
     time: opts.time,
     subresource: opts.subresource,
   };
-  applyUpdate(managers, oldV, newObj as unknown as JsonObject, self, metaOf(opts), resetFieldSet(opts));
+  applyUpdateWith(managers, oldV, newObj as unknown as JsonObject, self, metaOf(opts), resetOf(opts));
   capUpdateManagers(managers);
-  return encodeManagedFields(managers, opts.time);
+  return encodeAndRemember(managers, opts.time);
 }

@@ -89,6 +89,8 @@ class SpecMeta implements PatchMeta {
 
   field(name: string): PatchMeta {
     if (this.spec.entries) return this.elem();
+    // Nothing declared: every field is unknown (no need to look it up or remember it).
+    if (this.spec.fields === undefined) return UNKNOWN;
     let m = this.children.get(name);
     if (!m) {
       const s = this.spec.fields?.[name];

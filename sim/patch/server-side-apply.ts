@@ -14,8 +14,8 @@ import {
   STRIPPED_FIELDS,
   applyUpdate,
   capUpdateManagers,
-  decodeManagedFields,
-  encodeManagedFields,
+  decodeStored,
+  encodeAndRemember,
   managerId,
   resetFieldSet,
   withoutManagedFields,
@@ -24,7 +24,7 @@ import type { FieldOwnershipOptions, Managers } from './managed-fields.js';
 import { patchMetaFor } from './patch-meta.js';
 import { zeroObjectOf } from './zero-values.js';
 import type { PatchMeta } from './patch-meta.js';
-import { clone, isObj, jsonEqual, plainServerError, sortedJson } from './util.js';
+import { isObj, jsonEqual, plainServerError, sortedJson, withProps } from './util.js';
 
 /** kubectl's client-side apply annotation. */
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -188,13 +188,14 @@ function lastAppliedAllowance(live: JsonObject, meta: PatchMeta): FieldSet | und
 
 /** buildLastApplied: the applied object without the annotation itself, as Go encodes it. */
 function buildLastApplied(applied: JsonObject): string {
-  const copy = clone(applied);
-  const md = copy['metadata'];
-  if (isObj(md) && isObj(md['annotations'])) {
-    delete md['annotations'][LAST_APPLIED_ANNOTATION];
-    if (Object.keys(md['annotations']).length === 0) delete md['annotations'];
-  }
-  return `${sortedJson(copy)}\n`;
+  const md = applied['metadata'];
+  if (!isObj(md) || !isObj(md['annotations'])) return `${sortedJson(applied)}\n`;
+  // Copies of the levels that change only: applied itself is shared with the merged object.
+  const annotations: JsonObject = { ...md['annotations'] };
+  delete annotations[LAST_APPLIED_ANNOTATION];
+  const metadata: JsonObject = { ...md, annotations };
+  if (Object.keys(annotations).length === 0) delete metadata['annotations'];
+  return `${sortedJson({ ...applied, metadata })}\n`;
 }
 
 /**
@@ -229,7 +230,7 @@ export function serverSideApply(
   const liveObj: JsonObject = live
     ? withoutManagedFields(live as unknown as JsonObject)
     : { apiVersion: applied.apiVersion, kind: applied.kind, metadata: {} };
-  const managers: Managers = live ? decodeManagedFields(live.metadata.managedFields) : new Map();
+  const managers: Managers = live ? decodeStored(live.metadata.managedFields) : new Map();
   if (live && managers.size === 0) {
     // Objects nobody tracked yet: their current fields become before-first-apply's.
     const bfa = {
@@ -249,7 +250,7 @@ export function serverSideApply(
   };
   const selfId = managerId(self);
   const previous = managers.get(selfId);
-  managers.set(selfId, { ...self, time: previous?.time, set: configSet });
+  managers.set(selfId, withProps(self, { time: previous?.time, set: configSet }));
 
   let merged = mergeApplied(liveObj, config, meta);
   if (previous && !previous.set.isEmpty()) {
@@ -283,19 +284,19 @@ export function serverSideApply(
     if (id === selfId) continue;
     const rest = m.set.difference(conflicts.get(id) ?? new FieldSet()).difference(removed);
     if (rest.isEmpty()) managers.delete(id);
-    else managers.set(id, { ...m, set: rest });
+    else managers.set(id, withProps(m, { set: rest }));
   }
   const mine = managers.get(selfId);
   if (mine) {
     if (mine.set.isEmpty()) managers.delete(selfId);
     else if (!jsonEqual(liveObj, merged) || mine.time === undefined)
-      managers.set(selfId, { ...mine, time: opts.time });
+      managers.set(selfId, withProps(mine, { time: opts.time }));
   }
   capUpdateManagers(managers);
 
   const result = merged as unknown as KubeObject;
   const md: JsonObject = isObj(merged['metadata']) ? { ...merged['metadata'] } : {};
-  const entries = encodeManagedFields(managers, opts.time);
+  const entries = encodeAndRemember(managers, opts.time);
   if (entries.length > 0) md['managedFields'] = entries as unknown as Json;
   else delete md['managedFields'];
   const ann = md['annotations'];

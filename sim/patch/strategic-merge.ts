@@ -8,7 +8,7 @@ import { ApiError, badRequest, unsupportedMediaType } from '../errors.js';
 import type { Json, JsonObject } from '../k8s-types.js';
 import { isBuiltinKind, patchMetaFor } from './patch-meta.js';
 import type { PatchMeta } from './patch-meta.js';
-import { clone, goFormat, isObj, jsonEqual, plainServerError } from './util.js';
+import { goFormat, isObj, jsonEqual, plainServerError } from './util.js';
 
 const DIRECTIVE = '$patch';
 const RETAIN_KEYS = '$retainKeys';
@@ -32,14 +32,17 @@ export function strategicMergeUnsupportedError(): ApiError {
   return unsupportedMediaType([...CUSTOM_RESOURCE_PATCH_TYPES]);
 }
 
-/** Applies a strategic merge patch to target using kind's patch metadata; returns a new object. */
+/**
+ * Applies a strategic merge patch to target using kind's patch metadata; returns a new object,
+ * which shares the parts the patch leaves alone with target (neither input is modified).
+ */
 export function applyStrategicMergePatch(
   target: JsonObject,
   patch: JsonObject,
   kind: string,
   meta?: PatchMeta,
 ): JsonObject {
-  return mergeMap(clone(target), clone(patch), meta ?? patchMetaFor(kind));
+  return mergeMap(target, patch, meta ?? patchMetaFor(kind));
 }
 
 function badPatchType(directive: Json | undefined, where: Json): ApiError {
@@ -81,7 +84,11 @@ function cleanPatchValue(v: Json): Json | undefined {
   return out;
 }
 
-function mergeMap(original: JsonObject, patch: JsonObject, meta: PatchMeta): JsonObject {
+/** Merges patch into a copy of original. Only this level is copied: deeper levels are copied by the calls that change them. */
+function mergeMap(originalIn: JsonObject, patchIn: JsonObject, meta: PatchMeta): JsonObject {
+  // The steps below delete from and assign to both maps (never to values nested in them).
+  const original: JsonObject = { ...originalIn };
+  const patch: JsonObject = { ...patchIn };
   if (DIRECTIVE in patch) {
     const d = patch[DIRECTIVE];
     if (d === 'replace') {
