@@ -498,8 +498,16 @@ export class Registry {
 
 /** RFC 3339 at second precision, as metav1.Time serialises. */
 export function timestamp(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Many writes share a second; formatting once per second keeps this off the write path.
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastStamp = d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return lastStamp;
 }
+let lastSecond = NaN;
+let lastStamp = '';
 
 /** The namespace to store an object under: undefined for cluster-scoped types. */
 function scoped(type: ResourceType, namespace: string | undefined): string | undefined {

@@ -139,7 +139,7 @@ export class ObjectStore {
     }
     const prev = bucket.get(k);
     const rv = ++this.revision;
-    const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
+    const stored = withResourceVersion(obj, rv);
     bucket.set(k, stored);
     this.record({ type: prev ? 'MODIFIED' : 'ADDED', rv, key, object: stored, prev, time: now });
     return stored;
@@ -153,7 +153,7 @@ export class ObjectStore {
     if (!bucket || !prev) return undefined;
     bucket.delete(k);
     const rv = ++this.revision;
-    const last: KubeObject = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(rv) } };
+    const last = withResourceVersion(prev, rv);
     this.record({ type: 'DELETED', rv, key, object: last, prev, time: now });
     return last;
   }
@@ -217,6 +217,15 @@ export class ObjectStore {
     if (last) this.compactedRevision = last.rv;
     this.history = this.history.slice(drop);
   }
+}
+
+/** A copy of obj stamped with a resourceVersion (plain spreads: V8's fast path). */
+function withResourceVersion(obj: KubeObject, rv: number): KubeObject {
+  const metadata = { ...obj.metadata };
+  metadata.resourceVersion = String(rv);
+  const out = { ...obj };
+  out.metadata = metadata;
+  return out;
 }
 
 function nameOf(obj: KubeObject): string {
