@@ -203,7 +203,6 @@ async function main(): Promise<void> {
 
   const result = {
     clusters: N,
-    nodes: 'see scenario',
     readyClusters: ready.clusters.length,
     startSeconds: +(startMs / 1000).toFixed(2),
     rssReadyMiB: Math.round(rssReady),
