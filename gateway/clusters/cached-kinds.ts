@@ -1,0 +1,55 @@
+/**
+ * The kinds the cluster layer keeps watch caches of: where each is listed and watched, and
+ * how its objects are projected.
+ */
+import {
+  projectDeployment,
+  projectEvent,
+  projectNamespace,
+  projectNode,
+  projectPod,
+  projectService,
+  type DeploymentProjection,
+  type EventProjection,
+  type NamespaceProjection,
+  type NodeProjection,
+  type PodProjection,
+  type ServiceProjection,
+} from './projections.js';
+
+/** The projection type of each cached kind. */
+export interface ProjectionByKind {
+  Node: NodeProjection;
+  Namespace: NamespaceProjection;
+  Service: ServiceProjection;
+  Event: EventProjection;
+  Pod: PodProjection;
+  Deployment: DeploymentProjection;
+}
+
+/** A kind the cluster layer caches. */
+export type CachedKind = keyof ProjectionByKind;
+
+/** How one kind is listed, watched and projected. */
+export interface CachedKindSpec<K extends CachedKind> {
+  kind: K;
+  /** All-namespaces collection path. */
+  path: string;
+  project: (obj: unknown) => ProjectionByKind[K] | undefined;
+}
+
+/** Every cached kind. */
+export const CACHED_KINDS: { readonly [K in CachedKind]: CachedKindSpec<K> } = {
+  Node: { kind: 'Node', path: '/api/v1/nodes', project: projectNode },
+  Namespace: { kind: 'Namespace', path: '/api/v1/namespaces', project: projectNamespace },
+  Service: { kind: 'Service', path: '/api/v1/services', project: projectService },
+  Event: { kind: 'Event', path: '/api/v1/events', project: projectEvent },
+  Pod: { kind: 'Pod', path: '/api/v1/pods', project: projectPod },
+  Deployment: { kind: 'Deployment', path: '/apis/apps/v1/deployments', project: projectDeployment },
+};
+
+/**
+ * Kinds cached from the moment a cluster connects. Pods and Deployments start on first use
+ * (`ClusterConnection.ensure`): they are most of a cluster's objects and most of its churn.
+ */
+export const EAGER_KINDS: readonly CachedKind[] = ['Node', 'Namespace', 'Service', 'Event'];

@@ -1,0 +1,381 @@
+/**
+ * KubeClient over @kubernetes/client-node's KubeConfig: it supplies the TLS material and the
+ * Authorization header (tokens, client certificates, exec plugins, auth providers), while
+ * requests go out through ONE keep-alive agent per cluster, under a per-cluster concurrency
+ * limit, with a deadline each, and fail as typed ClusterRequestErrors.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ClusterRequestError, errorFromStatus, isClusterRequestError, readStatus } from './cluster-errors.js';
+import { hasDynamicCredentials, kubeConfigFor, type ConnectionCredentials } from './credentials.js';
+import type {
+  CallOptions,
+  KubeClient,
+  KubeClientOptions,
+  KubeClientStats,
+  KubeList,
+  KubeVersion,
+  Query,
+  WatchEvent,
+  WatchEventType,
+} from './kube-client.js';
+import { RequestLimit } from './request-limit.js';
+
+const USER_AGENT = 'fleetgraph-gateway/0.1';
+const WATCH_EVENT_TYPES: ReadonlySet<string> = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
+
+type AbortWhy = 'timeout' | 'aborted' | 'closed' | 'duration';
+
+/** One call's AbortController with the reason it was aborted. */
+class CallScope {
+  readonly controller = new AbortController();
+  why: AbortWhy | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly onCallerAbort = () => this.abort('aborted');
+
+  constructor(private readonly caller: AbortSignal | undefined) {
+    if (caller?.aborted) this.abort('aborted');
+    else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  abort(why: AbortWhy): void {
+    if (this.why !== undefined) return;
+    this.why = why;
+    this.controller.abort();
+  }
+
+  /** Aborts with `why` after ms; returns a function that cancels that. */
+  after(ms: number, why: AbortWhy): () => void {
+    const t = setTimeout(() => this.abort(why), ms);
+    this.timers.push(t);
+    return () => clearTimeout(t);
+  }
+
+  dispose(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.caller?.removeEventListener('abort', this.onCallerAbort);
+  }
+}
+
+interface Transport {
+  agent: http.Agent;
+  headers: Record<string, string>;
+}
+
+/** The KubeClient over client-node; create it with createKubeClient. */
+export class ClientNodeKubeClient implements KubeClient {
+  private readonly kc: KubeConfig;
+  private readonly server: URL;
+  private readonly limit: RequestLimit;
+  private readonly requestTimeoutMs: number;
+  private readonly maxResponseBytes: number;
+  private readonly watchGraceMs: number;
+  private readonly dynamicCredentials: boolean;
+  private readonly active = new Set<CallScope>();
+  private agent: http.Agent | undefined;
+  private staticHeaders: Record<string, string> | undefined;
+  private watchCount = 0;
+  private lastContactAt: number | null = null;
+  private closed = false;
+
+  constructor(
+    readonly cluster: string,
+    private readonly credentials: ConnectionCredentials,
+    private readonly options: KubeClientOptions,
+  ) {
+    this.kc = kubeConfigFor(cluster, credentials);
+    this.server = new URL(credentials.server);
+    this.limit = new RequestLimit(options.maxConcurrentRequests ?? 8);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
+    this.watchGraceMs = options.watchGraceMs ?? 15_000;
+    this.dynamicCredentials = hasDynamicCredentials(credentials);
+  }
+
+  async get(path: string, query: Query = {}, opts: CallOptions = {}): Promise<unknown> {
+    return this.call(path, query, opts);
+  }
+
+  async list(path: string, query: Query = {}, opts: CallOptions = {}): Promise<KubeList> {
+    const body = await this.call(path, query, opts);
+    const o = asRecord(body);
+    const items = o?.['items'];
+    const meta = asRecord(o?.['metadata']);
+    if (!o || !Array.isArray(items)) throw invalidResponse(`GET ${path}`, 'a list without items');
+    const rv = meta?.['resourceVersion'];
+    const cont = meta?.['continue'];
+    return {
+      items,
+      resourceVersion: typeof rv === 'string' ? rv : '',
+      continueToken: typeof cont === 'string' && cont !== '' ? cont : undefined,
+    };
+  }
+
+  async version(opts: CallOptions = {}): Promise<KubeVersion> {
+    const o = asRecord(await this.call('/version', {}, opts));
+    const str = (k: string): string | undefined =>
+      typeof o?.[k] === 'string' ? (o[k] as string) : undefined;
+    const gitVersion = str('gitVersion');
+    if (gitVersion === undefined) throw invalidResponse('GET /version', 'no gitVersion');
+    return { gitVersion, major: str('major') ?? '', minor: str('minor') ?? '', platform: str('platform') };
+  }
+
+  async watch(
+    path: string,
+    query: Query,
+    onEvent: (event: WatchEvent) => void,
+    signal: AbortSignal,
+    onOpen?: () => void,
+  ): Promise<void> {
+    const what = `watch ${path}`;
+    const scope = this.open(signal);
+    this.watchCount += 1;
+    let callbackError: { error: unknown } | undefined;
+    try {
+      const cancelConnectTimeout = scope.after(this.requestTimeoutMs, 'timeout');
+      const timeoutSeconds = Number(query['timeoutSeconds'] ?? 0);
+      if (timeoutSeconds > 0) scope.after(timeoutSeconds * 1000 + this.watchGraceMs, 'duration');
+      const transport = await this.transport(scope);
+      const res = await this.send(this.url(path, { ...query, watch: true }), transport, scope.signal);
+      cancelConnectTimeout();
+      if (res.statusCode !== 200) throw await this.errorResponse(what, res);
+      res.setEncoding('utf8');
+      try {
+        onOpen?.();
+      } catch (e) {
+        callbackError = { error: e };
+        res.destroy();
+      }
+      let buffered = '';
+      stream: for await (const chunk of callbackError ? [] : (res as AsyncIterable<string>)) {
+        this.contact();
+        buffered += chunk;
+        if (buffered.length > this.maxResponseBytes)
+          throw invalidResponse(what, 'a watch event over the size limit');
+        let nl = buffered.indexOf('\n');
+        while (nl >= 0) {
+          const line = buffered.slice(0, nl).trim();
+          buffered = buffered.slice(nl + 1);
+          nl = buffered.indexOf('\n');
+          if (line === '') continue;
+          const event = parseWatchLine(what, line);
+          try {
+            onEvent(event);
+          } catch (e) {
+            callbackError = { error: e };
+            break stream;
+          }
+        }
+      }
+    } catch (e) {
+      if (scope.why === 'duration') return;
+      throw this.classify(e, what, scope);
+    } finally {
+      this.watchCount -= 1;
+      this.close1(scope);
+    }
+    // A throwing callback is the caller's bug, not the cluster's: hand it back unchanged.
+    if (callbackError) throw callbackError.error;
+  }
+
+  stats(): KubeClientStats {
+    return { ...this.limit.stats(), watches: this.watchCount, lastContactAt: this.lastContactAt };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const scope of [...this.active]) scope.abort('closed');
+    this.agent?.destroy();
+  }
+
+  /** A GET under the limit and the deadline; resolves with parsed JSON. */
+  private async call(path: string, query: Query, opts: CallOptions): Promise<unknown> {
+    const what = `GET ${path}`;
+    const scope = this.open(opts.signal);
+    scope.after(opts.timeoutMs ?? this.requestTimeoutMs, 'timeout');
+    let release: (() => void) | undefined;
+    try {
+      release = await this.limit.acquire(scope.signal);
+      const transport = await this.transport(scope);
+      const res = await this.send(this.url(path, query), transport, scope.signal);
+      if ((res.statusCode ?? 0) >= 400) throw await this.errorResponse(what, res);
+      const text = await this.readBody(what, res);
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw invalidResponse(what, 'a body that is not JSON', res.statusCode);
+      }
+    } catch (e) {
+      throw this.classify(e, what, scope);
+    } finally {
+      release?.();
+      this.close1(scope);
+    }
+  }
+
+  private open(caller: AbortSignal | undefined): CallScope {
+    const scope = new CallScope(caller);
+    if (this.closed) scope.abort('closed');
+    this.active.add(scope);
+    return scope;
+  }
+
+  private close1(scope: CallScope): void {
+    scope.dispose();
+    this.active.delete(scope);
+  }
+
+  /** Headers and the shared agent; runs exec plugins and auth providers when they are used. */
+  private async transport(scope: CallScope): Promise<Transport> {
+    if (this.agent && this.staticHeaders) return { agent: this.agent, headers: this.staticHeaders };
+    const opts: https.RequestOptions = {};
+    try {
+      await this.kc.applyToHTTPSOptions(opts);
+    } catch (e) {
+      if (scope.why !== undefined) throw e;
+      throw new ClusterRequestError(
+        'credentials',
+        `could not obtain credentials for cluster ${this.cluster}: ${e instanceof Error ? e.name : 'error'}`,
+        { cause: e },
+      );
+    }
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT };
+    for (const [k, v] of Object.entries(opts.headers ?? {})) {
+      if (typeof v === 'string' || typeof v === 'number') headers[k] = String(v);
+    }
+    if (typeof opts.auth === 'string')
+      headers['Authorization'] = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+    this.agent ??= this.makeAgent(opts);
+    if (!this.dynamicCredentials) this.staticHeaders = headers;
+    return { agent: this.agent, headers };
+  }
+
+  /** One keep-alive agent with the cluster's CA and client certificate; client-node's own for proxies. */
+  private makeAgent(opts: https.RequestOptions): http.Agent {
+    if (this.credentials.proxyUrl && opts.agent instanceof http.Agent) return opts.agent;
+    const common = { keepAlive: true, keepAliveMsecs: 30_000, scheduling: 'lifo' as const };
+    if (this.server.protocol === 'http:') return new http.Agent(common);
+    const tls: https.AgentOptions = { ...common };
+    if (opts.ca !== undefined) tls.ca = opts.ca;
+    if (opts.cert !== undefined) tls.cert = opts.cert;
+    if (opts.key !== undefined) tls.key = opts.key;
+    if (opts.rejectUnauthorized !== undefined) tls.rejectUnauthorized = opts.rejectUnauthorized;
+    if (opts.servername !== undefined) tls.servername = opts.servername;
+    return new https.Agent(tls);
+  }
+
+  private url(path: string, query: Query): URL {
+    const url = new URL(this.server.href.replace(/\/+$/, '') + path);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  private send(url: URL, t: Transport, signal: AbortSignal): Promise<http.IncomingMessage> {
+    const request = url.protocol === 'http:' ? http.request : https.request;
+    return new Promise((resolve, reject) => {
+      const req = request(url, { method: 'GET', agent: t.agent, headers: t.headers, signal }, (res) => {
+        this.contact();
+        resolve(res);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  private async readBody(what: string, res: http.IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > this.maxResponseBytes) {
+        res.destroy();
+        throw invalidResponse(what, `a body over ${this.maxResponseBytes} bytes`, res.statusCode);
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private async errorResponse(what: string, res: http.IncomingMessage): Promise<ClusterRequestError> {
+    const status = res.statusCode ?? 0;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await this.readBody(what, res)) as unknown;
+    } catch (e) {
+      if (isClusterRequestError(e)) return e;
+      parsed = undefined; // a non-JSON error body (proxy page): the status says enough
+    }
+    return errorFromStatus(what, status, readStatus(parsed));
+  }
+
+  /** Turns whatever a call threw into a ClusterRequestError. */
+  private classify(e: unknown, what: string, scope: CallScope): ClusterRequestError {
+    switch (scope.why) {
+      case 'timeout':
+        return new ClusterRequestError('timeout', `${what}: no answer from cluster ${this.cluster} in time`, {
+          cause: e,
+        });
+      case 'aborted':
+      case 'closed':
+      case 'duration':
+        return new ClusterRequestError('aborted', `${what}: aborted`, { cause: e });
+      case undefined:
+        break;
+    }
+    if (isClusterRequestError(e)) return e;
+    const errno =
+      typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
+    // Node reports a stream the server cut off as "aborted" (ECONNRESET): say what happened.
+    const text = errno === 'ECONNRESET' ? 'connection reset' : e instanceof Error ? e.message : String(e);
+    return new ClusterRequestError('unreachable', `${what}: ${text}`, {
+      cause: e,
+      ...(errno !== undefined ? { errno } : {}),
+    });
+  }
+
+  private contact(): void {
+    const now = Date.now();
+    this.lastContactAt = now;
+    this.options.onContact?.(now);
+  }
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+
+function invalidResponse(what: string, got: string, status?: number): ClusterRequestError {
+  return new ClusterRequestError('http', `${what}: the cluster sent ${got}`, {
+    reason: 'InvalidResponse',
+    ...(status !== undefined ? { status } : {}),
+  });
+}
+
+/** Parses one line of a watch stream; an ERROR event becomes the thrown typed error. */
+function parseWatchLine(what: string, line: string): WatchEvent {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line) as unknown;
+  } catch {
+    throw invalidResponse(what, 'a watch line that is not JSON');
+  }
+  const o = asRecord(parsed);
+  const type = o?.['type'];
+  const object = asRecord(o?.['object']);
+  if (typeof type !== 'string' || !WATCH_EVENT_TYPES.has(type) || !object) {
+    throw invalidResponse(what, 'a watch event without type or object');
+  }
+  if (type === 'ERROR') {
+    const status = readStatus(object);
+    throw errorFromStatus(what, status?.code ?? 500, status);
+  }
+  return { type: type as WatchEventType, object };
+}

@@ -1,0 +1,108 @@
+/**
+ * The narrow interface the gateway uses to talk to one cluster: list, get, watch, version.
+ * Every failure is a typed ClusterRequestError. The one implementation
+ * (client-node-kube-client.ts) runs over @kubernetes/client-node.
+ */
+import { ClientNodeKubeClient } from './client-node-kube-client.js';
+import type { ConnectionCredentials } from './credentials.js';
+import type { RequestLimitStats } from './request-limit.js';
+
+/** Query parameters; undefined values are left out. */
+export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Deadline of the call, queue wait included, in ms. @default the client's requestTimeoutMs */
+  timeoutMs?: number;
+  /** Aborts the call (it then fails with kind 'aborted'). */
+  signal?: AbortSignal;
+}
+
+/** One page of a list. */
+export interface KubeList {
+  /** Items as parsed JSON. */
+  items: unknown[];
+  /** The list's resourceVersion (watch from here). */
+  resourceVersion: string;
+  /** Continue token of the next page, when there is one. */
+  continueToken: string | undefined;
+}
+
+/** Types of watch events handed to callers (ERROR events become a rejected watch). */
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+
+/** One watch event. */
+export interface WatchEvent {
+  type: WatchEventType;
+  object: Record<string, unknown>;
+}
+
+/** What /version answers. */
+export interface KubeVersion {
+  gitVersion: string;
+  major: string;
+  minor: string;
+  platform: string | undefined;
+}
+
+/** Counters of one client. */
+export interface KubeClientStats extends RequestLimitStats {
+  /** Watches streaming or connecting. */
+  watches: number;
+  /** When the cluster last answered anything (epoch ms), null before the first answer. */
+  lastContactAt: number | null;
+}
+
+/** The gateway's view of one cluster's API. */
+export interface KubeClient {
+  /** Name of the cluster (for messages). */
+  readonly cluster: string;
+  /** GET a path; resolves with parsed JSON. */
+  get(path: string, query?: Query, opts?: CallOptions): Promise<unknown>;
+  /** GET one page of a list. */
+  list(path: string, query?: Query, opts?: CallOptions): Promise<KubeList>;
+  /** GET /version. */
+  version(opts?: CallOptions): Promise<KubeVersion>;
+  /**
+   * Streams a watch, calling onEvent for each event. Resolves when the server ends the stream
+   * (or `timeoutSeconds` from the query passed, plus a grace period); rejects with a
+   * ClusterRequestError otherwise: 'expired' for 410 (HTTP or ERROR event), 'http' for other
+   * statuses (e.g. 504 ResourceVersionTooLarge), 'unreachable' when the stream breaks,
+   * 'aborted' when signal aborts. Settles exactly once; not subject to the concurrency limit.
+   * onOpen runs once the server has accepted the watch (200), before any event.
+   */
+  watch(
+    path: string,
+    query: Query,
+    onEvent: (event: WatchEvent) => void,
+    signal: AbortSignal,
+    onOpen?: () => void,
+  ): Promise<void>;
+  /** Current counters. */
+  stats(): KubeClientStats;
+  /** Aborts every call and watch and destroys the agent; later calls fail with 'aborted'. */
+  close(): void;
+}
+
+/** Options of createKubeClient. */
+export interface KubeClientOptions {
+  /** Requests in flight at most (watches excluded). @default 8 */
+  maxConcurrentRequests?: number;
+  /** Default deadline of a call, queue wait included, in ms. @default 10000 */
+  requestTimeoutMs?: number;
+  /** Largest response body accepted (and longest watch line), in bytes. @default 67108864 */
+  maxResponseBytes?: number;
+  /** Extra time a watch gets beyond its timeoutSeconds before the client cuts it, in ms. @default 15000 */
+  watchGraceMs?: number;
+  /** Called whenever the cluster answers (any HTTP status, any watch data). */
+  onContact?: (at: number) => void;
+}
+
+/** A KubeClient for one cluster. */
+export function createKubeClient(
+  cluster: string,
+  credentials: ConnectionCredentials,
+  options: KubeClientOptions = {},
+): KubeClient {
+  return new ClientNodeKubeClient(cluster, credentials, options);
+}
