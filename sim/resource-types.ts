@@ -31,7 +31,10 @@ export interface ResourceType {
   categories: string[];
   verbs: Verb[];
   subresources: SubresourceType[];
-  /** Field paths accepted in fieldSelector besides metadata.name and metadata.namespace. */
+  /**
+   * Extra field paths accepted in fieldSelector: a CRD version's selectableFields. Built-in
+   * kinds' field labels live in kinds/field-labels.ts, as kube-apiserver defines them per kind.
+   */
   fieldSelectors: string[];
   /** True for types defined by a CustomResourceDefinition. */
   custom: boolean;
@@ -91,30 +94,15 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   rt('', 'v1', 'ConfigMap', 'configmaps', true, { shortNames: ['cm'] }),
   rt('', 'v1', 'Event', 'events', true, {
     shortNames: ['ev'],
-    fieldSelectors: [
-      'involvedObject.kind',
-      'involvedObject.namespace',
-      'involvedObject.name',
-      'involvedObject.uid',
-      'involvedObject.apiVersion',
-      'involvedObject.resourceVersion',
-      'involvedObject.fieldPath',
-      'reason',
-      'reportingComponent',
-      'source',
-      'type',
-    ],
   }),
   rt('', 'v1', 'Namespace', 'namespaces', false, {
     shortNames: ['ns'],
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
     subresources: [status('Namespace'), { name: 'finalize', kind: 'Namespace', verbs: ['update'] }],
-    fieldSelectors: ['status.phase'],
   }),
   rt('', 'v1', 'Node', 'nodes', false, {
     shortNames: ['no'],
     subresources: [status('Node')],
-    fieldSelectors: ['spec.unschedulable'],
   }),
   rt('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, {
     shortNames: ['pvc'],
@@ -129,18 +117,8 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
       { name: 'binding', kind: 'Binding', verbs: ['create'] },
       { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
     ],
-    fieldSelectors: [
-      'spec.nodeName',
-      'spec.restartPolicy',
-      'spec.schedulerName',
-      'spec.serviceAccountName',
-      'spec.hostNetwork',
-      'status.phase',
-      'status.podIP',
-      'status.nominatedNodeName',
-    ],
   }),
-  rt('', 'v1', 'Secret', 'secrets', true, { fieldSelectors: ['type'] }),
+  rt('', 'v1', 'Secret', 'secrets', true),
   rt('', 'v1', 'ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'] }),
   rt('', 'v1', 'Service', 'services', true, {
     shortNames: ['svc'],
