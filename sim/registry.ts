@@ -304,7 +304,8 @@ export class Registry {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion ?? ''}`,
       );
     const finalizers = [...(old.metadata.finalizers ?? [])];
-    const policy = opts.propagationPolicy ?? defaultPropagation(type);
+    // Every served kind's DefaultGarbageCollectionPolicy is Background in apps/v1 and core/v1.
+    const policy = opts.propagationPolicy ?? 'Background';
     if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion'))
       finalizers.push('foregroundDeletion');
     if (policy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
@@ -529,12 +530,6 @@ function withoutStatus(obj: KubeObject): KubeObject {
   const copy = { ...obj };
   delete copy['status'];
   return copy;
-}
-
-function defaultPropagation(type: ResourceType): DeleteOptions['propagationPolicy'] {
-  // Like the apiserver's DefaultGarbageCollectionPolicy: apps/v1 and others default to Background.
-  void type;
-  return 'Background';
 }
 
 /** True when anything outside metadata and status differs: what bumps metadata.generation. */

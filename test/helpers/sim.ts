@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -92,7 +92,6 @@ export async function kubectl(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const full = ['--kubeconfig', kubeconfigPath, '--context', context, ...args];
   if (opts.input !== undefined) {
-    const { spawn } = await import('node:child_process');
     return new Promise((resolve) => {
       const child = spawn('kubectl', full, {
         env: { ...process.env, KUBECACHEDIR: join(kubeconfigPath, '..', 'cache') },
