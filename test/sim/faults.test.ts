@@ -199,7 +199,9 @@ describe('simulated faults', () => {
     const unknown = await eventually(
       async () => {
         const n = await node(edge);
-        return condition(n, 'Ready') === 'Unknown' ? n : undefined;
+        // The lifecycle controller marks conditions and taints the node: wait for both.
+        const tainted = (n.spec?.taints ?? []).some((x) => x.key === 'node.kubernetes.io/unreachable');
+        return condition(n, 'Ready') === 'Unknown' && tainted ? n : undefined;
       },
       10_000,
       'Ready Unknown',
@@ -208,9 +210,13 @@ describe('simulated faults', () => {
     expect(unknown.spec?.taints?.map((x) => x.key)).toContain('node.kubernetes.io/unreachable');
     edge.controllers.setHeartbeat(name, true);
     await eventually(
-      async () => condition(await node(edge), 'Ready') === 'True',
+      async () => {
+        const n = await node(edge);
+        const tainted = (n.spec?.taints ?? []).some((x) => x.key === 'node.kubernetes.io/unreachable');
+        return condition(n, 'Ready') === 'True' && !tainted;
+      },
       10_000,
-      'Ready after heartbeat resumes',
+      'Ready and untainted after heartbeat resumes',
     );
   });
 
