@@ -114,6 +114,13 @@ describe('cluster connection', () => {
     const changes = record(conn);
     await eventually(() => conn.state === 'READY', 5000, 'dc-1 READY');
     expect(changes.map((c) => c.to)).toEqual(['SYNCING', 'READY']);
+    // READY means every initial list is in; each watch resumes from its list's
+    // resourceVersion, so its stream may open a moment later without losing anything.
+    await eventually(
+      () => conn.cachedKinds().every((k) => conn.cache(k).status().watching),
+      5000,
+      'watches open',
+    );
     for (const kind of conn.cachedKinds()) {
       const s = conn.cache(kind).status();
       expect({ kind, synced: s.synced, watching: s.watching }).toEqual({
