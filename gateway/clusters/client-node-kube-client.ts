@@ -25,7 +25,7 @@ import { RequestLimit } from './request-limit.js';
 const USER_AGENT = 'fleetgraph-gateway/0.1';
 const WATCH_EVENT_TYPES: ReadonlySet<string> = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
 
-type AbortWhy = 'timeout' | 'aborted' | 'closed' | 'duration';
+type AbortWhy = 'timeout' | 'aborted' | 'closed' | 'duration' | 'idle';
 
 /** One call's AbortController with the reason it was aborted. */
 class CallScope {
@@ -75,6 +75,7 @@ export class ClientNodeKubeClient implements KubeClient {
   private readonly requestTimeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly watchGraceMs: number;
+  private readonly watchIdleTimeoutMs: number;
   private readonly dynamicCredentials: boolean;
   private readonly active = new Set<CallScope>();
   private agent: http.Agent | undefined;
@@ -94,6 +95,7 @@ export class ClientNodeKubeClient implements KubeClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
     this.watchGraceMs = options.watchGraceMs ?? 15_000;
+    this.watchIdleTimeoutMs = options.watchIdleTimeoutMs ?? 180_000;
     this.dynamicCredentials = hasDynamicCredentials(credentials);
   }
 
@@ -136,6 +138,7 @@ export class ClientNodeKubeClient implements KubeClient {
     const scope = this.open(signal);
     this.watchCount += 1;
     let callbackError: { error: unknown } | undefined;
+    let idleCheck: NodeJS.Timeout | undefined;
     try {
       const cancelConnectTimeout = scope.after(this.requestTimeoutMs, 'timeout');
       const timeoutSeconds = Number(query['timeoutSeconds'] ?? 0);
@@ -151,17 +154,23 @@ export class ClientNodeKubeClient implements KubeClient {
         callbackError = { error: e };
         res.destroy();
       }
+      // A silent stream (no event, no bookmark) may be a dead connection: end it, the caller resumes.
+      let lastData = Date.now();
+      idleCheck = setInterval(
+        () => {
+          if (Date.now() - lastData > this.watchIdleTimeoutMs) scope.abort('idle');
+        },
+        Math.max(50, this.watchIdleTimeoutMs / 4),
+      );
       let buffered = '';
       stream: for await (const chunk of callbackError ? [] : (res as AsyncIterable<string>)) {
         this.contact();
+        lastData = Date.now();
         buffered += chunk;
-        if (buffered.length > this.maxResponseBytes)
-          throw invalidResponse(what, 'a watch event over the size limit');
-        let nl = buffered.indexOf('\n');
-        while (nl >= 0) {
-          const line = buffered.slice(0, nl).trim();
-          buffered = buffered.slice(nl + 1);
-          nl = buffered.indexOf('\n');
+        let start = 0;
+        for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n', start)) {
+          const line = buffered.slice(start, nl).trim();
+          start = nl + 1;
           if (line === '') continue;
           const event = parseWatchLine(what, line);
           try {
@@ -171,11 +180,15 @@ export class ClientNodeKubeClient implements KubeClient {
             break stream;
           }
         }
+        buffered = buffered.slice(start);
+        if (buffered.length > this.maxResponseBytes)
+          throw invalidResponse(what, 'a watch event over the size limit');
       }
     } catch (e) {
-      if (scope.why === 'duration') return;
+      if (scope.why === 'duration' || scope.why === 'idle') return;
       throw this.classify(e, what, scope);
     } finally {
+      clearInterval(idleCheck);
       this.watchCount -= 1;
       this.close1(scope);
     }
@@ -324,6 +337,7 @@ export class ClientNodeKubeClient implements KubeClient {
       case 'aborted':
       case 'closed':
       case 'duration':
+      case 'idle':
         return new ClusterRequestError('aborted', `${what}: aborted`, { cause: e });
       case undefined:
         break;

@@ -65,7 +65,8 @@ export interface KubeClient {
   version(opts?: CallOptions): Promise<KubeVersion>;
   /**
    * Streams a watch, calling onEvent for each event. Resolves when the server ends the stream
-   * (or `timeoutSeconds` from the query passed, plus a grace period); rejects with a
+   * (or `timeoutSeconds` from the query passed, plus a grace period, or the stream stayed
+   * silent for watchIdleTimeoutMs); rejects with a
    * ClusterRequestError otherwise: 'expired' for 410 (HTTP or ERROR event), 'http' for other
    * statuses (e.g. 504 ResourceVersionTooLarge), 'unreachable' when the stream breaks,
    * 'aborted' when signal aborts. Settles exactly once; not subject to the concurrency limit.
@@ -94,6 +95,12 @@ export interface KubeClientOptions {
   maxResponseBytes?: number;
   /** Extra time a watch gets beyond its timeoutSeconds before the client cuts it, in ms. @default 15000 */
   watchGraceMs?: number;
+  /**
+   * A watch that sends nothing (no event, no bookmark) for this long is presumed dead (a
+   * half-open connection) and ended normally, so its owner resumes it. Apiservers send
+   * bookmarks about once a minute to watches that allow them. @default 180000
+   */
+  watchIdleTimeoutMs?: number;
   /** Called whenever the cluster answers (any HTTP status, any watch data). */
   onContact?: (at: number) => void;
 }

@@ -325,6 +325,28 @@ describe('kube client', () => {
     expect(dc.requests().map((r) => r.path)).toEqual(['/api/v1/namespaces/default']);
   });
 
+  it('ends a watch that stays silent past the idle timeout, without an error, so its owner resumes it', async () => {
+    const c = createKubeClient('edge-1', creds('edge-1'), { watchIdleTimeoutMs: 300 });
+    opened.push({ stop: () => c.close() });
+    const { resourceVersion } = await c.list('/api/v1/namespaces');
+    let events = 0;
+    let open = false;
+    const started = Date.now();
+    // No bookmarks asked for and no namespace changes: the stream carries nothing.
+    await c.watch(
+      '/api/v1/namespaces',
+      { resourceVersion },
+      () => (events += 1),
+      new AbortController().signal,
+      () => (open = true),
+    );
+    const elapsed = Date.now() - started;
+    expect({ open, events }).toEqual({ open: true, events: 0 });
+    expect(elapsed).toBeGreaterThanOrEqual(300);
+    expect(elapsed).toBeLessThan(1500);
+    expect(c.stats().watches).toBe(0);
+  });
+
   it('fails with typed errors: http (status, reason), expired (410), unreachable, timeout', async () => {
     const c = client('dc-1', 4);
     const notFound = await c.get('/api/v1/namespaces/default/configmaps/nope').catch((e: unknown) => e);

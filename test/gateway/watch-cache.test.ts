@@ -7,6 +7,7 @@ import {
 } from '../../gateway/clusters/cluster-connection.js';
 import { credentialsFromKubeconfig } from '../../gateway/clusters/credentials.js';
 import { createKubeClient } from '../../gateway/clusters/kube-client.js';
+import { projectDeployment } from '../../gateway/clusters/projections.js';
 import { WatchCache } from '../../gateway/clusters/watch-cache.js';
 import { eventually, smallScenario, startTestFleet, type TestFleet } from '../helpers/sim.js';
 
@@ -234,5 +235,51 @@ describe('watch cache', () => {
     expect(tooLarge).toBeGreaterThanOrEqual(0);
     expect(log.slice(tooLarge).some(isList('/api/v1/nodes'))).toBe(true);
     await eventually(() => conn.state === 'READY', 3000, 'READY after the wipe');
+  });
+});
+
+describe('deployment projection', () => {
+  const deployment = (podSpec: Record<string, unknown>) => ({
+    metadata: { name: 'd', namespace: 'n', uid: 'u', generation: 3 },
+    spec: { replicas: 2, template: { spec: { containers: [{ name: 'c', image: 'i:1' }], ...podSpec } } },
+    status: { observedGeneration: 2, readyReplicas: 1 },
+  });
+  const archTerm = (...values: string[]) => ({
+    matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values }],
+  });
+  const affinity = (...terms: unknown[]) => ({
+    affinity: {
+      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } },
+    },
+  });
+
+  it('derives the architectures a pod template may run on from nodeSelector and required affinity', () => {
+    expect(projectDeployment(deployment({}))).toMatchObject({
+      allowedArchitectures: null,
+      generation: 3,
+      observedGeneration: 2,
+      readyReplicas: 1,
+      images: ['i:1'],
+    });
+    expect(
+      projectDeployment(deployment({ nodeSelector: { 'kubernetes.io/arch': 'amd64' } }))
+        ?.allowedArchitectures,
+    ).toEqual(['AMD64']);
+    // Terms OR together; a term without an arch expression allows any architecture.
+    const twoTerms = projectDeployment(deployment(affinity(archTerm('arm64'), archTerm('amd64', 'arm64'))));
+    expect(twoTerms?.affinityArchitectureTerms).toEqual([['ARM64'], ['AMD64', 'ARM64']]);
+    expect(twoTerms?.allowedArchitectures).toEqual(['AMD64', 'ARM64']);
+    const openTerm = projectDeployment(deployment(affinity(archTerm('arm64'), { matchExpressions: [] })));
+    expect(openTerm?.allowedArchitectures).toBeNull();
+    // nodeSelector and affinity AND together: a contradiction allows nothing.
+    const contradiction = projectDeployment(
+      deployment({ nodeSelector: { 'kubernetes.io/arch': 'arm64' }, ...affinity(archTerm('amd64')) }),
+    );
+    expect(contradiction?.allowedArchitectures).toEqual([]);
+  });
+
+  it('skips objects without a name instead of inventing one', () => {
+    expect(projectDeployment({ metadata: {} })).toBeUndefined();
+    expect(projectDeployment('not an object')).toBeUndefined();
   });
 });
