@@ -6,52 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import type { ClusterCredentials, ExecConfig } from '../registry/types.js';
 
-/** A kubeconfig `exec` credential plugin, as kubeconfig spells it. */
-export interface ConnectionExecConfig {
-  /** client.authentication.k8s.io/v1 or v1beta1. */
-  apiVersion?: string | undefined;
-  command: string;
-  args?: readonly string[] | undefined;
-  env?: readonly { name: string; value: string }[] | undefined;
-  interactiveMode?: string | undefined;
-  provideClusterInfo?: boolean | undefined;
-  installHint?: string | undefined;
-}
+/** A kubeconfig `exec` credential plugin: the registry's definition. */
+export type ConnectionExecConfig = ExecConfig;
 
-/**
- * How to reach and authenticate to one cluster (a kubeconfig cluster plus user entry;
- * base64 `*Data` fields as in kubeconfig). Structurally compatible with the registry's
- * ClusterCredentials.
- */
-export interface ConnectionCredentials {
-  /** API server URL, e.g. https://10.0.0.1:6443. */
-  server: string;
-  /** Base64 PEM CA bundle. */
-  caData?: string | undefined;
-  /** Skip server certificate verification. */
-  insecureSkipTLSVerify?: boolean | undefined;
-  /** Server name for SNI and the certificate check. */
-  tlsServerName?: string | undefined;
-  /** HTTP(S) or SOCKS proxy; proxied clusters use client-node's proxy agent (no keep-alive). */
-  proxyUrl?: string | undefined;
-  /** Bearer token. */
-  token?: string | undefined;
-  /** Base64 PEM client certificate. */
-  clientCertificateData?: string | undefined;
-  /** Base64 PEM client key. */
-  clientKeyData?: string | undefined;
-  /** Exec credential plugin. */
-  exec?: ConnectionExecConfig | undefined;
-  /** Legacy auth provider (oidc, ...). */
-  authProvider?: { name: string; config?: Readonly<Record<string, string>> | undefined } | undefined;
-  /** Basic auth user. */
-  username?: string | undefined;
-  /** Basic auth password. */
-  password?: string | undefined;
-  /** User to impersonate (kubeconfig `as`). */
-  impersonateUser?: string | undefined;
-}
+/** What a connection needs to reach a cluster: the registry's credentials, one definition. */
+export type ConnectionCredentials = ClusterCredentials;
 
 let kubeConfigSerial = 0;
 
@@ -143,7 +104,10 @@ function credentialsOf(kc: KubeConfig, ctxName: string): ConnectionCredentials {
 }
 
 function isExecConfig(v: unknown): v is ConnectionExecConfig {
-  return typeof v === 'object' && v !== null && typeof (v as { command?: unknown }).command === 'string';
+  // kubeconfig requires both; kubectl refuses an exec entry without apiVersion.
+  if (typeof v !== 'object' || v === null) return false;
+  const e = v as { command?: unknown; apiVersion?: unknown };
+  return typeof e.command === 'string' && typeof e.apiVersion === 'string';
 }
 
 function isAuthProvider(v: unknown): v is { name: string; config?: Record<string, string> } {

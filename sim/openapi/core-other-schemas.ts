@@ -80,7 +80,7 @@ const serviceSpec = obj(
   { d: 'ServiceSpec describes the attributes that a user creates on a service.' },
 );
 
-/** Node, Namespace, Service, ConfigMap, Secret, ServiceAccount, Event, PVC and friends. */
+/** Service, ConfigMap, Secret, ServiceAccount, Event, PVC and friends (Node and Namespace: core-node-schemas.ts). */
 export const CORE_OTHER_DEFS: Defs = {
   ...coreKinds([
     [
