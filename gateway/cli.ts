@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { runSimCommand } from '../sim/cli.js';
+import { runServeCommand } from './serve-command.js';
 
 const USAGE = `Usage: fleetgraph <command> [options]
 
 Commands:
+  serve   serve the GraphQL API over the registered clusters (fleetgraph serve --help)
   sim     run a fleet of simulated Kubernetes clusters (fleetgraph sim --help)
 `;
 
@@ -11,6 +13,8 @@ Commands:
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case 'serve':
+      return runServeCommand(rest);
     case 'sim':
       return runSimCommand(rest);
     case undefined:

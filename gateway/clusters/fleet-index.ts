@@ -13,6 +13,8 @@ import type { CachedKind } from './cached-kinds.js';
 import type { ClusterConnection, ClusterFreshness } from './cluster-connection.js';
 import type {
   ClusterMetadata,
+  ClusterReader,
+  DeploymentAvailability,
   DeploymentQuery,
   EventQuery,
   FleetClusterSummary,
@@ -23,11 +25,13 @@ import type {
   FleetPod,
   FleetResult,
   FleetService,
-  NamespacedQuery,
   NodeQuery,
+  ObjectQuery,
   PodQuery,
+  ReadOptions,
+  ServiceQuery,
 } from './fleet-queries.js';
-import type { ObjectIdentity } from './projections.js';
+import type { DeploymentProjection, ObjectIdentity } from './projections.js';
 
 /** Options of a FleetIndex. */
 export interface FleetIndexOptions {
@@ -169,111 +173,150 @@ export class FleetIndex {
   }
 
   /** Nodes of the targeted clusters. */
-  nodes(q: NodeQuery = {}): FleetResult<FleetNode> {
-    const gather = (conn: ClusterConnection, cluster: string): FleetNode[] =>
-      conn
-        .cache('Node')
-        .list()
-        .filter(
-          (n) =>
-            (q.readiness === undefined || n.readiness === q.readiness) &&
-            (q.role === undefined || n.roles.includes(q.role)) &&
-            (q.unschedulable === undefined || n.unschedulable === q.unschedulable) &&
-            (q.architecture === undefined || n.architecture === q.architecture),
-        )
-        .map((node) => ({ cluster, node }));
-    return this.collect(q.target, ['Node'], undefined, gather, (i) => i.node);
+  nodes(q: NodeQuery = {}, opts: ReadOptions = {}): FleetResult<FleetNode> {
+    const match = this.objectMatcher(q);
+    const archs = archFilter(q.target);
+    const gather = (read: ClusterReader, cluster: string): FleetNode[] => {
+      const out: FleetNode[] = [];
+      for (const node of read.list('Node')) {
+        if (!match(node)) continue;
+        if (q.readiness !== undefined && node.readiness !== q.readiness) continue;
+        if (q.role !== undefined && !node.roles.includes(q.role)) continue;
+        if (q.unschedulable !== undefined && node.unschedulable !== q.unschedulable) continue;
+        if (archs && (node.architecture === null || !archs.has(node.architecture))) continue;
+        out.push({ cluster, node });
+      }
+      return out;
+    };
+    return this.collect(q.target, ['Node'], undefined, gather, (i) => i.node, opts);
   }
 
   /** Namespaces of the targeted clusters. */
-  namespaces(q: { target?: ClusterTarget } = {}): FleetResult<FleetNamespace> {
-    const gather = (conn: ClusterConnection, cluster: string): FleetNamespace[] =>
-      conn
-        .cache('Namespace')
-        .list()
+  namespaces(q: ObjectQuery = {}, opts: ReadOptions = {}): FleetResult<FleetNamespace> {
+    const match = this.objectMatcher(q);
+    const gather = (read: ClusterReader, cluster: string): FleetNamespace[] =>
+      read
+        .list('Namespace')
+        .filter(match)
         .map((namespace) => ({ cluster, namespace }));
-    return this.collect(q.target, ['Namespace'], undefined, gather, (i) => i.namespace);
+    return this.collect(q.target, ['Namespace'], undefined, gather, (i) => i.namespace, opts);
   }
 
   /** Services of the targeted clusters. */
-  services(q: NamespacedQuery = {}): FleetResult<FleetService> {
-    const gather = (conn: ClusterConnection, cluster: string): FleetService[] =>
-      conn
-        .cache('Service')
-        .list(q.namespace)
+  services(q: ServiceQuery = {}, opts: ReadOptions = {}): FleetResult<FleetService> {
+    const match = this.objectMatcher(q);
+    const gather = (read: ClusterReader, cluster: string): FleetService[] =>
+      read
+        .list('Service', q.namespace)
+        .filter((s) => match(s) && (q.type === undefined || s.type === q.type))
         .map((service) => ({ cluster, service }));
-    return this.collect(q.target, ['Service'], q.namespace, gather, (i) => i.service);
+    return this.collect(q.target, ['Service'], q.namespace, gather, (i) => i.service, opts);
   }
 
   /** Events of the targeted clusters. */
-  events(q: EventQuery = {}): FleetResult<FleetEvent> {
-    const gather = (conn: ClusterConnection, cluster: string): FleetEvent[] =>
-      conn
-        .cache('Event')
-        .list(q.namespace)
+  events(q: EventQuery = {}, opts: ReadOptions = {}): FleetResult<FleetEvent> {
+    const match = this.objectMatcher(q);
+    const gather = (read: ClusterReader, cluster: string): FleetEvent[] =>
+      read
+        .list('Event', q.namespace)
         .filter(
           (e) =>
+            match(e) &&
             (q.involvedKind === undefined || e.involvedObject.kind === q.involvedKind) &&
             (q.involvedName === undefined || e.involvedObject.name === q.involvedName) &&
-            (q.type === undefined || e.type === q.type),
+            (q.type === undefined || e.type === q.type) &&
+            (q.reason === undefined || e.reason === q.reason),
         )
         .map((event) => ({ cluster, event }));
-    return this.collect(q.target, ['Event'], q.namespace, gather, (i) => i.event);
+    return this.collect(q.target, ['Event'], q.namespace, gather, (i) => i.event, opts);
   }
 
   /** Pods of the targeted clusters; starts their pod caches on first use. */
-  async pods(q: PodQuery = {}): Promise<FleetResult<FleetPod>> {
-    const selector = this.parseSelector(q.labelSelector, 'labelSelector');
-    await this.ensureLazy(q.target, q.namespace, ['Pod']);
-    const gather = (conn: ClusterConnection, cluster: string): FleetPod[] => {
-      const nodes = conn.cache('Node');
+  async pods(q: PodQuery = {}, opts: ReadOptions = {}): Promise<FleetResult<FleetPod>> {
+    const match = this.objectMatcher(q);
+    const archs = archFilter(q.target);
+    if (!opts.overrides) await this.ensureLazy(q.target, q.namespace, ['Pod']);
+    const gather = (read: ClusterReader, cluster: string): FleetPod[] => {
       const out: FleetPod[] = [];
-      for (const pod of conn.cache('Pod').list(q.namespace)) {
+      for (const pod of read.list('Pod', q.namespace)) {
+        if (!match(pod)) continue;
         if (q.nodeName !== undefined && pod.nodeName !== q.nodeName) continue;
         if (q.phase !== undefined && pod.phase !== q.phase) continue;
-        if (selector && !matchesLabels(selector, pod.labels)) continue;
         const architecture =
-          pod.nodeName === null ? null : (nodes.get('', pod.nodeName)?.architecture ?? null);
-        if (q.architecture !== undefined && architecture !== q.architecture) continue;
+          pod.nodeName === null ? null : (read.get('Node', '', pod.nodeName)?.architecture ?? null);
+        if (archs && (architecture === null || !archs.has(architecture))) continue;
         out.push({ cluster, pod, architecture });
       }
       return out;
     };
-    return this.collect(q.target, ['Pod', 'Node'], q.namespace, gather, (i) => i.pod);
+    return this.collect(q.target, ['Pod', 'Node'], q.namespace, gather, (i) => i.pod, opts);
   }
 
   /** Deployments of the targeted clusters; starts their deployment and pod caches on first use. */
-  async deployments(q: DeploymentQuery = {}): Promise<FleetResult<FleetDeployment>> {
-    await this.ensureLazy(q.target, q.namespace, ['Deployment', 'Pod']);
-    const gather = (conn: ClusterConnection, cluster: string): FleetDeployment[] => {
-      const candidates = conn
-        .cache('Deployment')
-        .list(q.namespace)
-        .filter((d) => q.name === undefined || d.name === q.name);
+  async deployments(q: DeploymentQuery = {}, opts: ReadOptions = {}): Promise<FleetResult<FleetDeployment>> {
+    const match = this.objectMatcher(q);
+    const archs = archFilter(q.target);
+    if (!opts.overrides) await this.ensureLazy(q.target, q.namespace, ['Deployment', 'Pod']);
+    const gather = (read: ClusterReader, cluster: string): FleetDeployment[] => {
+      const candidates = read
+        .list('Deployment', q.namespace)
+        .filter(
+          (d) =>
+            match(d) &&
+            (q.availability === undefined || deploymentAvailability(d) === q.availability) &&
+            (q.image === undefined || d.images.some((i) => imageMatches(i, q.image ?? ''))),
+        );
       if (candidates.length === 0) return [];
-      const podArchs = deploymentPodArchitectures(conn, q.namespace);
+      const podArchs = deploymentPodArchitectures(read, q.namespace);
       const out: FleetDeployment[] = [];
       for (const deployment of candidates) {
-        const archs = new Set(podArchs.get(`${deployment.namespace}/${deployment.name}`));
-        for (const a of deployment.allowedArchitectures ?? []) archs.add(a);
-        if (q.architecture !== undefined && !archs.has(q.architecture)) continue;
-        out.push({ cluster, deployment, architectures: [...archs].sort() });
+        const set = new Set(podArchs.get(`${deployment.namespace}/${deployment.name}`));
+        for (const a of deployment.allowedArchitectures ?? []) set.add(a);
+        if (archs && ![...set].some((a) => archs.has(a))) continue;
+        out.push({ cluster, deployment, architectures: [...set].sort() });
       }
       return out;
     };
-    return this.collect(q.target, ['Deployment', 'Pod', 'Node'], q.namespace, gather, (i) => i.deployment);
+    return this.collect(
+      q.target,
+      ['Deployment', 'Pod', 'Node'],
+      q.namespace,
+      gather,
+      (i) => i.deployment,
+      opts,
+    );
+  }
+
+  /** The cache reader of a cluster, or undefined when it is not registered. */
+  reader(cluster: string): ClusterReader | undefined {
+    const entry = this.entries.get(cluster);
+    return entry ? cacheReader(entry.connection) : undefined;
+  }
+
+  /** The connection of a cluster, or undefined when it is not registered. */
+  connection(cluster: string): ClusterConnection | undefined {
+    return this.entries.get(cluster)?.connection;
+  }
+
+  /** Name, label and namespace-independent filters every object query shares. */
+  private objectMatcher(q: ObjectQuery): (o: ObjectIdentity) => boolean {
+    const selector = this.parseSelector(q.labelSelector, 'labelSelector');
+    return (o) =>
+      (q.name === undefined || o.name === q.name) && (!selector || matchesLabels(selector, o.labels));
   }
 
   /**
    * Runs `gather` for every targeted cluster that may hold matching objects (those known to
    * lack the namespace are skipped), sorts, and reports every targeted cluster's freshness.
+   * A cluster with an override is read through it instead of its caches.
    */
   private collect<T>(
     target: ClusterTarget | undefined,
     kinds: readonly CachedKind[],
     namespace: string | undefined,
-    gather: (conn: ClusterConnection, cluster: string) => T[],
+    gather: (read: ClusterReader, cluster: string) => T[],
     identity: (item: T) => ObjectIdentity,
+    opts: ReadOptions,
   ): FleetResult<T> {
     const { clusters, unknown } = this.resolveTarget(target);
     const items: T[] = [];
@@ -281,9 +324,10 @@ export class FleetIndex {
     for (const name of clusters) {
       const entry = this.entries.get(name);
       if (!entry) continue;
-      freshness.push(entry.connection.freshness(kinds));
-      if (namespace !== undefined && !this.mayHaveNamespace(entry, namespace)) continue;
-      const part = gather(entry.connection, name);
+      const override = opts.overrides?.get(name);
+      freshness.push(override ? override.freshness : entry.connection.freshness(kinds));
+      if (!override && namespace !== undefined && !this.mayHaveNamespace(entry, namespace)) continue;
+      const part = gather(override ? override.reader : cacheReader(entry.connection), name);
       part.sort((a, b) => compareIdentity(identity(a), identity(b)));
       for (const item of part) items.push(item);
     }
@@ -356,20 +400,54 @@ export class FleetIndex {
  * belongs to a deployment through its ReplicaSet owner, named `<deployment>-<pod-template-hash>`.
  */
 function deploymentPodArchitectures(
-  conn: ClusterConnection,
+  read: ClusterReader,
   namespace: string | undefined,
 ): Map<string, Set<Architecture>> {
   const out = new Map<string, Set<Architecture>>();
-  const nodes = conn.cache('Node');
-  for (const pod of conn.cache('Pod').list(namespace)) {
+  for (const pod of read.list('Pod', namespace)) {
     const hash = pod.labels['pod-template-hash'];
     const owner = pod.ownerReferences.find((o) => o.kind === 'ReplicaSet');
     if (hash === undefined || !owner || !owner.name.endsWith(`-${hash}`) || pod.nodeName === null) continue;
-    const arch = nodes.get('', pod.nodeName)?.architecture;
+    const arch = read.get('Node', '', pod.nodeName)?.architecture;
     if (arch === undefined || arch === null) continue;
     addTo(out, `${pod.namespace}/${owner.name.slice(0, -hash.length - 1)}`, arch);
   }
   return out;
+}
+
+/** A reader over a connection's watch caches. */
+function cacheReader(conn: ClusterConnection): ClusterReader {
+  return {
+    list: (kind, namespace) => conn.cache(kind).list(namespace),
+    get: (kind, namespace, name) => conn.cache(kind).get(namespace, name),
+  };
+}
+
+/** The architectures a target narrows objects to, or undefined for any. */
+function archFilter(target: ClusterTarget | undefined): ReadonlySet<Architecture> | undefined {
+  return target?.architectures === undefined ? undefined : new Set(target.architectures);
+}
+
+/** A deployment's availability from its replica counts. */
+export function deploymentAvailability(d: DeploymentProjection): DeploymentAvailability {
+  if (d.replicas === 0) return 'SCALED_TO_ZERO';
+  if (d.availableReplicas === 0) return 'UNAVAILABLE';
+  if (
+    d.updatedReplicas >= d.replicas &&
+    d.availableReplicas >= d.replicas &&
+    d.observedGeneration >= d.generation
+  )
+    return 'AVAILABLE';
+  return 'PROGRESSING';
+}
+
+/** An exact image, or a prefix when `wanted` has no tag/digest or ends in ':'. */
+export function imageMatches(image: string, wanted: string): boolean {
+  if (image === wanted) return true;
+  const lastSlash = wanted.lastIndexOf('/');
+  const hasTag = wanted.includes('@') || wanted.slice(lastSlash + 1).includes(':');
+  if (wanted.endsWith(':')) return image.startsWith(wanted);
+  return !hasTag && (image.startsWith(`${wanted}:`) || image.startsWith(`${wanted}@`));
 }
 
 function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {

@@ -5,6 +5,7 @@
 import type { Architecture, ClusterTarget } from '../vocabulary.js';
 import type { ClusterErrorInfo, ClusterFreshness, KubernetesDistro } from './cluster-connection.js';
 import type { KubeVersion } from './kube-client.js';
+import type { CachedKind, ProjectionByKind } from './cached-kinds.js';
 import type {
   DeploymentProjection,
   EventProjection,
@@ -75,36 +76,68 @@ export interface FleetClusterSummary extends ClusterMetadata {
   lastError: ClusterErrorInfo | null;
 }
 
-/** Node query. */
-export interface NodeQuery {
+/**
+ * Reads one cluster's objects: from its watch caches, or from a live read of its API server.
+ * Lists are in no particular order.
+ */
+export interface ClusterReader {
+  list<K extends CachedKind>(kind: K, namespace?: string): readonly ProjectionByKind[K][];
+  get<K extends CachedKind>(kind: K, namespace: string, name: string): ProjectionByKind[K] | undefined;
+}
+
+/** A live read of one cluster, replacing its caches for one query. */
+export interface ClusterOverride {
+  reader: ClusterReader;
+  freshness: ClusterFreshness;
+}
+
+/** Options of one fleet query. */
+export interface ReadOptions {
+  /** Per-cluster readers to use instead of the caches (LIVE reads), by cluster name. */
+  overrides?: ReadonlyMap<string, ClusterOverride>;
+}
+
+/** Fields every object query has. `target.architectures` also narrows nodes, pods and deployments. */
+export interface ObjectQuery {
   target?: ClusterTarget;
+  /** Exact object name. */
+  name?: string;
+  /** Kubernetes label selector over object labels. */
+  labelSelector?: string;
+}
+
+/** Node query. */
+export interface NodeQuery extends ObjectQuery {
   readiness?: NodeReadiness;
   /** A role from node-role.kubernetes.io/* labels ('worker' for nodes without one). */
   role?: string;
   unschedulable?: boolean;
-  architecture?: Architecture;
 }
 /** Query of a namespaced kind. */
-export interface NamespacedQuery {
-  target?: ClusterTarget;
+export interface NamespacedQuery extends ObjectQuery {
   namespace?: string;
 }
 /** Pod query. */
 export interface PodQuery extends NamespacedQuery {
   nodeName?: string;
   phase?: string;
-  architecture?: Architecture;
-  /** Kubernetes label selector over pod labels. */
-  labelSelector?: string;
 }
+/** A deployment's availability. */
+export type DeploymentAvailability = 'AVAILABLE' | 'PROGRESSING' | 'UNAVAILABLE' | 'SCALED_TO_ZERO';
 /** Deployment query. */
 export interface DeploymentQuery extends NamespacedQuery {
-  name?: string;
-  architecture?: Architecture;
+  availability?: DeploymentAvailability;
+  /** An image, or an image prefix when it has no tag or ends in ':'. */
+  image?: string;
+}
+/** Service query. */
+export interface ServiceQuery extends NamespacedQuery {
+  type?: string;
 }
 /** Event query. */
 export interface EventQuery extends NamespacedQuery {
   involvedKind?: string;
   involvedName?: string;
   type?: string;
+  reason?: string;
 }

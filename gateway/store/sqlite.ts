@@ -196,9 +196,10 @@ class SqliteFleetStore implements FleetStore {
     const rows = await q.execute();
     const page = rows.slice(0, query.limit).map(toAuditEntry);
     const last = page[page.length - 1];
+    const cursors = page.map((e) => encodeAuditCursor(e.id));
     return rows.length > query.limit && last !== undefined
-      ? { entries: page, nextCursor: encodeAuditCursor(last.id) }
-      : { entries: page };
+      ? { entries: page, cursors, nextCursor: encodeAuditCursor(last.id) }
+      : { entries: page, cursors };
   }
 
   async transaction<T>(fn: (store: FleetStore) => Promise<T>): Promise<T> {

@@ -74,6 +74,8 @@ export interface AuditQuery {
 /** One page of audit entries. */
 export interface AuditPage {
   entries: AuditEntry[];
+  /** Cursor of each entry (pass one as `after` to continue after it), parallel to entries. */
+  cursors: string[];
   /** Cursor for the next (older) page; absent on the last page. */
   nextCursor?: string;
 }

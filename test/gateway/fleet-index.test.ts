@@ -246,9 +246,9 @@ describe('fleet index', () => {
       ['lab-1', 'web', ['ARM64']],
     ]);
     expect(deployments.items[1]?.deployment.allowedArchitectures).toEqual(['ARM64']);
-    const amd = await index.deployments({ architecture: 'AMD64', namespace: 'default' });
+    const amd = await index.deployments({ target: { architectures: ['AMD64'] }, namespace: 'default' });
     expect(amd.items.map((d) => d.cluster)).toEqual(['dc-1']);
-    const arm = await index.pods({ architecture: 'ARM64', labelSelector: 'app=web' });
+    const arm = await index.pods({ target: { architectures: ['ARM64'] }, labelSelector: 'app=web' });
     expect(new Set(arm.items.map((p) => p.cluster))).toEqual(new Set(['lab-1']));
   });
 

@@ -1,0 +1,181 @@
+/**
+ * `fleetgraph serve`: parses flags (each also settable by an environment variable), opens the
+ * gateway's services, serves HTTP + WebSocket, and shuts down gracefully on SIGINT/SIGTERM.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { isFleetError } from './errors.js';
+import { loadTokens, TokenAuth } from './server/auth.js';
+import { startHttpServer } from './server/http-server.js';
+import { FleetGateway } from './service/fleet-gateway.js';
+
+const USAGE = `Usage: fleetgraph serve [options]
+
+Serves the fleetgraph GraphQL API (HTTP and WebSocket on /graphql, GraphiQL on /).
+
+Options (environment variable in brackets):
+  --host HOST          address to listen on (default 127.0.0.1) [FLEETGRAPH_HOST]
+                       anything but loopback requires an API token
+  --port PORT          port (default 4000; 0 = any free port) [FLEETGRAPH_PORT]
+  --data-dir DIR       SQLite store and secret key (default .fleetgraph) [FLEETGRAPH_DATA_DIR]
+  --kubeconfig FILE    register every context of FILE not registered yet [FLEETGRAPH_KUBECONFIG]
+  --site SITE          site of imported contexts without a fleetgraph extension [FLEETGRAPH_SITE]
+  --demo, --no-demo    run the smart-city simulator fleet in-process and register it afresh
+                       (default off) [FLEETGRAPH_DEMO=1|0]
+  --tokens-file FILE   YAML map of actor name to API token, mode 0600 [FLEETGRAPH_TOKENS_FILE]
+                       (a single token can be given as FLEETGRAPH_TOKEN)
+  --log-level LEVEL    trace, debug, info, warn, error (default info) [FLEETGRAPH_LOG_LEVEL]
+  -h, --help           show this help
+
+The credential key comes from FLEETGRAPH_SECRET_KEY (base64, 32 bytes) or <data-dir>/secret.key.
+`;
+
+/** Parsed configuration of `serve`. */
+export interface ServeConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  kubeconfig?: string;
+  site?: string;
+  demo: boolean;
+  tokensFile?: string;
+  token?: string;
+  logLevel: string;
+}
+
+class UsageError extends Error {}
+
+function flagOrEnv(flag: string | undefined, env: string | undefined): string | undefined {
+  return flag !== undefined ? flag : env !== undefined && env !== '' ? env : undefined;
+}
+
+/** Parses argv and environment into a ServeConfig; throws UsageError with a clear message. */
+export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServeConfig | 'help' {
+  let values;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        kubeconfig: { type: 'string' },
+        site: { type: 'string' },
+        demo: { type: 'boolean' },
+        'no-demo': { type: 'boolean' },
+        'tokens-file': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.help) return 'help';
+  const portText = flagOrEnv(values.port, env.FLEETGRAPH_PORT) ?? '4000';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`port ${JSON.stringify(portText)} is invalid; expected an integer from 0 to 65535`);
+  }
+  let demo = false;
+  const demoEnv = env.FLEETGRAPH_DEMO;
+  if (demoEnv !== undefined && demoEnv !== '') {
+    if (!['1', '0', 'true', 'false'].includes(demoEnv)) {
+      throw new UsageError(
+        `FLEETGRAPH_DEMO ${JSON.stringify(demoEnv)} is invalid; expected 1, 0, true or false`,
+      );
+    }
+    demo = demoEnv === '1' || demoEnv === 'true';
+  }
+  if (values.demo && values['no-demo']) throw new UsageError('--demo and --no-demo contradict each other');
+  if (values.demo) demo = true;
+  if (values['no-demo']) demo = false;
+  const logLevel = flagOrEnv(values['log-level'], env.FLEETGRAPH_LOG_LEVEL) ?? 'info';
+  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
+    throw new UsageError(
+      `log level ${JSON.stringify(logLevel)} is invalid; expected trace, debug, info, warn or error`,
+    );
+  }
+  const kubeconfig = flagOrEnv(values.kubeconfig, env.FLEETGRAPH_KUBECONFIG);
+  const site = flagOrEnv(values.site, env.FLEETGRAPH_SITE);
+  const tokensFile = flagOrEnv(values['tokens-file'], env.FLEETGRAPH_TOKENS_FILE);
+  const token = env.FLEETGRAPH_TOKEN;
+  return {
+    host: flagOrEnv(values.host, env.FLEETGRAPH_HOST) ?? '127.0.0.1',
+    port,
+    dataDir: resolve(flagOrEnv(values['data-dir'], env.FLEETGRAPH_DATA_DIR) ?? '.fleetgraph'),
+    demo,
+    logLevel,
+    ...(kubeconfig !== undefined ? { kubeconfig: resolve(kubeconfig) } : {}),
+    ...(site !== undefined ? { site } : {}),
+    ...(tokensFile !== undefined ? { tokensFile: resolve(tokensFile) } : {}),
+    ...(token !== undefined && token !== '' ? { token } : {}),
+  };
+}
+
+/** Entry point of `fleetgraph serve`; resolves with the exit code after shutdown. */
+export async function runServeCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let config: ServeConfig | 'help';
+  try {
+    config = parseServeConfig(argv, env);
+  } catch (e) {
+    process.stderr.write(`fleetgraph serve: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (config === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const logger = pino({ name: 'fleetgraph', level: config.logLevel });
+  let running;
+  try {
+    const auth = new TokenAuth(
+      await loadTokens({
+        ...(config.token !== undefined ? { token: config.token } : {}),
+        ...(config.tokensFile !== undefined ? { tokensFile: config.tokensFile } : {}),
+      }),
+    );
+    const kubeconfig =
+      config.kubeconfig === undefined
+        ? undefined
+        : {
+            path: config.kubeconfig,
+            yaml: await readFile(config.kubeconfig, 'utf8'),
+            ...(config.site !== undefined ? { site: config.site } : {}),
+          };
+    const gateway = await FleetGateway.open({
+      dataDir: config.dataDir,
+      logger,
+      demo: config.demo ? {} : false,
+      ...(kubeconfig ? { kubeconfig } : {}),
+    });
+    try {
+      running = await startHttpServer({ gateway, auth, logger, host: config.host, port: config.port });
+    } catch (e) {
+      await gateway.close();
+      throw e;
+    }
+  } catch (e) {
+    const message = isFleetError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+    logger.fatal({ err: isFleetError(e) ? undefined : e }, `cannot start: ${message}`);
+    process.stderr.write(`fleetgraph serve: ${message}\n`);
+    return 1;
+  }
+  const server = running;
+  await new Promise<void>((done) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      server.close().then(done, (e: unknown) => {
+        logger.error({ err: e }, 'shutdown failed');
+        done();
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  logger.info('stopped');
+  return 0;
+}

@@ -1,0 +1,92 @@
+/**
+ * GraphQL over WebSocket (graphql-ws) on the HTTP server's /graphql path: the same schema,
+ * auth, validation rules (limits) and error formatting as HTTP, and the same per-cluster
+ * problems appended to results.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import {
+  specifiedRules,
+  validate,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { isFleetError } from '../errors.js';
+import type { GatewayContext } from '../graphql/context.js';
+import { formatFleetError } from '../graphql/format-error.js';
+import type { FleetGateway } from '../service/fleet-gateway.js';
+import type { TokenAuth } from './auth.js';
+
+/** graphql-ws close code for a failed authentication (the client does not retry it). */
+const CLOSE_UNAUTHORIZED = 4401;
+
+/** Options of {@link attachGraphqlWs}. */
+export interface GraphqlWsOptions {
+  server: Server;
+  path: string;
+  schema: GraphQLSchema;
+  gateway: FleetGateway;
+  auth: TokenAuth;
+  rules: readonly ValidationRule[];
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+}
+
+/** Serves graphql-ws next to HTTP; returns a function that closes every socket. */
+export function attachGraphqlWs(options: GraphqlWsOptions): () => Promise<void> {
+  const wss = new WebSocketServer({ server: options.server, path: options.path, maxPayload: 1024 * 1024 });
+  const rules = [...specifiedRules, ...options.rules];
+  const format = (r: ExecutionResult, ctx: GatewayContext | undefined): FormattedExecutionResult => {
+    const errors: GraphQLFormattedError[] = (r.errors ?? []).map((e) => options.formatError(e.toJSON(), e));
+    for (const p of ctx?.problems ?? []) errors.push(formatFleetError(p.error, { path: [...p.path] }));
+    return {
+      ...(r.data !== undefined ? { data: r.data } : {}),
+      ...(r.extensions !== undefined ? { extensions: r.extensions } : {}),
+      ...(errors.length > 0 ? { errors } : {}),
+    };
+  };
+  const disposable = useServer<Record<string, unknown>, { actor: string }>(
+    {
+      schema: options.schema,
+      validate: (schema, doc) => validate(schema, doc, rules),
+      onConnect: (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const presented =
+          typeof params.authorization === 'string'
+            ? params.authorization
+            : typeof params.token === 'string'
+              ? params.token
+              : undefined;
+        try {
+          ctx.extra.actor = options.auth.authenticate(presented);
+          return true;
+        } catch (e) {
+          ctx.extra.socket.close(
+            CLOSE_UNAUTHORIZED,
+            isFleetError(e) ? e.message.slice(0, 120) : 'Unauthorized',
+          );
+          return false;
+        }
+      },
+      context: (ctx): GatewayContext => ({
+        gateway: options.gateway,
+        actor: ctx.extra.actor ?? 'unknown',
+        requestId: randomUUID(),
+        live: options.gateway.reads.liveReader(),
+        problems: [],
+      }),
+      onNext: (_ctx, _id, _payload, args, result) =>
+        format(result as ExecutionResult, args.contextValue as GatewayContext | undefined),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => options.formatError(e.toJSON(), e)),
+    },
+    wss,
+  );
+  return async () => {
+    await disposable.dispose();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * The gateway's composition root without any transport: store, secrets, registry, cluster
+ * connections, reads, and optionally the in-process demo fleet. The HTTP/WebSocket server
+ * wraps one of these; tests and scripts can drive it directly.
+ */
+import type { Logger } from 'pino';
+import { SimFleet } from '../../sim/fleet.js';
+import { loadScenario } from '../../sim/scenario.js';
+import type { ClusterConnectionOptions } from '../clusters/cluster-connection.js';
+import { listKubeconfigContexts } from '../registry/kubeconfig.js';
+import { ClusterRegistry } from '../registry/registry.js';
+import { loadSecretBox, type SecretBox } from '../secrets.js';
+import { openSqliteStore } from '../store/sqlite.js';
+import type { FleetStore } from '../store/types.js';
+import { FleetConnections } from './fleet-connections.js';
+import { FleetReads } from './fleet-reads.js';
+import { FleetResources } from './fleet-resources.js';
+
+/** Demo mode: an in-process simulator fleet, registered afresh on every start. */
+export interface DemoOptions {
+  /** @default 'smart-city' */
+  scenario?: string;
+  /** Controller speed factor of the simulator. @default 1 */
+  timeScale?: number;
+}
+
+/** Options of {@link FleetGateway.open}. */
+export interface FleetGatewayOptions {
+  /** Holds the SQLite store and the secret key file. */
+  dataDir: string;
+  logger: Logger;
+  /** Environment for FLEETGRAPH_SECRET_KEY. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** Connection tuning (offline detection time, timeouts); mostly for tests. */
+  connection?: ClusterConnectionOptions;
+  /** Start and register the demo fleet. */
+  demo?: DemoOptions | false;
+  /** Import the contexts of this kubeconfig file that are not registered yet. */
+  kubeconfig?: { path: string; yaml: string; site?: string };
+}
+
+/** One gateway's services. */
+export class FleetGateway {
+  private constructor(
+    readonly store: FleetStore,
+    readonly secrets: SecretBox,
+    readonly registry: ClusterRegistry,
+    readonly connections: FleetConnections,
+    readonly reads: FleetReads,
+    readonly resources: FleetResources,
+    readonly demoFleet: SimFleet | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Opens the store, connects to every registered cluster, and starts demo mode if asked. */
+  static async open(options: FleetGatewayOptions): Promise<FleetGateway> {
+    const logger = options.logger;
+    const secrets = await loadSecretBox({
+      dataDir: options.dataDir,
+      ...(options.env ? { env: options.env } : {}),
+    });
+    const store = await openSqliteStore({ dataDir: options.dataDir });
+    const registry = new ClusterRegistry({ store, secrets, logger: logger.child({ component: 'registry' }) });
+    let demoFleet: SimFleet | undefined;
+    try {
+      if (options.demo) demoFleet = await startDemo(registry, options.demo, logger);
+      else await registry.unregisterBySource('demo');
+      if (options.kubeconfig) await importAtStart(registry, options.kubeconfig, logger);
+    } catch (e) {
+      await demoFleet?.stop();
+      await store.close();
+      throw e;
+    }
+    const connections = new FleetConnections({
+      registry,
+      logger: logger.child({ component: 'connections' }),
+      ...(options.connection ? { connection: options.connection } : {}),
+    });
+    await connections.start();
+    const reads = new FleetReads(connections);
+    return new FleetGateway(
+      store,
+      secrets,
+      registry,
+      connections,
+      reads,
+      new FleetResources(reads),
+      demoFleet,
+      logger,
+    );
+  }
+
+  /** True once every cluster has been contacted or given up on (none CONNECTING or SYNCING). */
+  settledClusters(): { total: number; pending: number; byState: Record<string, number> } {
+    const byState = Object.fromEntries(this.connections.stateCounts());
+    const pending = (byState.CONNECTING ?? 0) + (byState.SYNCING ?? 0);
+    return { total: this.connections.list().length, pending, byState };
+  }
+
+  /** Stops connections, the demo fleet and the store. */
+  async close(): Promise<void> {
+    await this.connections.stop();
+    await this.demoFleet?.stop();
+    await this.store.close();
+    this.logger.info('gateway services stopped');
+  }
+}
+
+async function startDemo(registry: ClusterRegistry, demo: DemoOptions, logger: Logger): Promise<SimFleet> {
+  const scenario = await loadScenario(demo.scenario ?? 'smart-city');
+  const started = Date.now();
+  const fleet = await SimFleet.start({ scenario, timeScale: demo.timeScale ?? 1 });
+  try {
+    await registry.unregisterBySource('demo');
+    const taken = new Set((await registry.list({ source: 'registered' })).map((c) => c.name));
+    const contexts = listKubeconfigContexts({ yaml: fleet.kubeconfig });
+    const clash = contexts.filter((c) => taken.has(c));
+    if (clash.length > 0) {
+      logger.warn({ clusters: clash }, 'demo clusters skipped: names taken by registered clusters');
+    }
+    const wanted = contexts.filter((c) => !taken.has(c));
+    if (wanted.length > 0) {
+      await registry.importKubeconfig({ yaml: fleet.kubeconfig, contexts: wanted, source: 'demo' });
+    }
+    logger.info(
+      { scenario: scenario.name, clusters: wanted.length, ms: Date.now() - started },
+      'demo fleet started and registered',
+    );
+    return fleet;
+  } catch (e) {
+    await fleet.stop();
+    throw e;
+  }
+}
+
+async function importAtStart(
+  registry: ClusterRegistry,
+  kubeconfig: { path: string; yaml: string; site?: string },
+  logger: Logger,
+): Promise<void> {
+  const taken = new Set((await registry.list()).map((c) => c.name));
+  const contexts = listKubeconfigContexts({ yaml: kubeconfig.yaml });
+  const fresh = contexts.filter((c) => !taken.has(c));
+  if (fresh.length > 0) {
+    await registry.importKubeconfig({
+      yaml: kubeconfig.yaml,
+      path: kubeconfig.path,
+      contexts: fresh,
+      ...(kubeconfig.site !== undefined ? { site: kubeconfig.site } : {}),
+    });
+  }
+  logger.info(
+    { path: kubeconfig.path, imported: fresh, alreadyRegistered: contexts.filter((c) => taken.has(c)) },
+    'kubeconfig imported',
+  );
+}
