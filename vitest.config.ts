@@ -1,6 +1,15 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // One graphql module for everyone: Vite would otherwise hand inlined code graphql's .mjs
+    // build while Node-loaded dependencies (graphql-ws, Apollo) get its .js build, and schema
+    // objects then fail as "from another module or realm".
+    alias: { graphql: require.resolve('graphql') },
+  },
   test: {
     include: ['test/**/*.test.ts', 'sim/**/*.test.ts', 'gateway/**/*.test.ts'],
     testTimeout: 30_000,

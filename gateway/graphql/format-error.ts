@@ -5,7 +5,7 @@
  * else is masked as INTERNAL with a request id, and logged in full. Never throws.
  */
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isFleetError, type FleetError } from '../errors.js';
 import { ErrorCode, isErrorCode } from '../vocabulary.js';
 
@@ -44,6 +44,12 @@ export function createErrorFormatter(
         ...(formatted.path ? { path: formatted.path } : {}),
       };
       if (isFleetError(original)) return formatFleetError(original, base);
+      // Apollo re-codes validation errors (GRAPHQL_VALIDATION_FAILED) but keeps the rule's
+      // error as originalError: a limit rule's LIMIT_EXCEEDED survives that way.
+      const inner = original instanceof GraphQLError ? original.originalError : undefined;
+      const innerCode = inner instanceof GraphQLError ? inner.extensions.code : undefined;
+      if (isErrorCode(innerCode))
+        return { ...base, message: formatted.message, extensions: { code: innerCode } };
       const code = formatted.extensions?.code;
       if (isErrorCode(code)) return { ...base, message: formatted.message, extensions: { code } };
       if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
