@@ -5,7 +5,7 @@ import type { ClusterView } from '../gateway/graphql/models.js';
 import type { QueryNodesArgs, Resolvers } from '../gateway/graphql/resolvers-types.generated.js';
 import type { PageRequest } from '../gateway/service/pagination.js';
 import type { ReadMode } from '../gateway/service/fleet-reads.js';
-import { deploymentAvailability } from '../gateway/clusters/fleet-index.js';
+import { deploymentAvailability } from '../gateway/clusters/deployment-facts.js';
 import { clean } from './args.js';
 import { withProblems } from './problems.js';
 

@@ -14,7 +14,6 @@ import type { ClusterConnection, ClusterFreshness } from './cluster-connection.j
 import type {
   ClusterMetadata,
   ClusterReader,
-  DeploymentAvailability,
   DeploymentQuery,
   EventQuery,
   FleetClusterSummary,
@@ -31,7 +30,8 @@ import type {
   ReadOptions,
   ServiceQuery,
 } from './fleet-queries.js';
-import type { DeploymentProjection, ObjectIdentity } from './projections.js';
+import { deploymentAvailability, deploymentPodArchitectures, imageMatches } from './deployment-facts.js';
+import type { ObjectIdentity } from './projections.js';
 
 /** Options of a FleetIndex. */
 export interface FleetIndexOptions {
@@ -395,26 +395,6 @@ export class FleetIndex {
   }
 }
 
-/**
- * Architectures of the nodes each deployment's pods run on, keyed `namespace/name`. A pod
- * belongs to a deployment through its ReplicaSet owner, named `<deployment>-<pod-template-hash>`.
- */
-function deploymentPodArchitectures(
-  read: ClusterReader,
-  namespace: string | undefined,
-): Map<string, Set<Architecture>> {
-  const out = new Map<string, Set<Architecture>>();
-  for (const pod of read.list('Pod', namespace)) {
-    const hash = pod.labels['pod-template-hash'];
-    const owner = pod.ownerReferences.find((o) => o.kind === 'ReplicaSet');
-    if (hash === undefined || !owner || !owner.name.endsWith(`-${hash}`) || pod.nodeName === null) continue;
-    const arch = read.get('Node', '', pod.nodeName)?.architecture;
-    if (arch === undefined || arch === null) continue;
-    addTo(out, `${pod.namespace}/${owner.name.slice(0, -hash.length - 1)}`, arch);
-  }
-  return out;
-}
-
 /** A reader over a connection's watch caches. */
 function cacheReader(conn: ClusterConnection): ClusterReader {
   return {
@@ -426,28 +406,6 @@ function cacheReader(conn: ClusterConnection): ClusterReader {
 /** The architectures a target narrows objects to, or undefined for any. */
 function archFilter(target: ClusterTarget | undefined): ReadonlySet<Architecture> | undefined {
   return target?.architectures === undefined ? undefined : new Set(target.architectures);
-}
-
-/** A deployment's availability from its replica counts. */
-export function deploymentAvailability(d: DeploymentProjection): DeploymentAvailability {
-  if (d.replicas === 0) return 'SCALED_TO_ZERO';
-  if (d.availableReplicas === 0) return 'UNAVAILABLE';
-  if (
-    d.updatedReplicas >= d.replicas &&
-    d.availableReplicas >= d.replicas &&
-    d.observedGeneration >= d.generation
-  )
-    return 'AVAILABLE';
-  return 'PROGRESSING';
-}
-
-/** An exact image, or a prefix when `wanted` has no tag/digest or ends in ':'. */
-export function imageMatches(image: string, wanted: string): boolean {
-  if (image === wanted) return true;
-  const lastSlash = wanted.lastIndexOf('/');
-  const hasTag = wanted.includes('@') || wanted.slice(lastSlash + 1).includes(':');
-  if (wanted.endsWith(':')) return image.startsWith(wanted);
-  return !hasTag && (image.startsWith(`${wanted}:`) || image.startsWith(`${wanted}@`));
 }
 
 function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {

@@ -681,7 +681,7 @@ export type Pod = {
   labels: Scalars['StringMap']['output'];
   name: Scalars['String']['output'];
   namespace: Scalars['String']['output'];
-  /** The node, from the same read; null while unscheduled or when the node is unknown. */
+  /** The node as the watch cache has it; null while unscheduled or when the node is unknown. */
   node?: Maybe<Node>;
   /** Name of the node; null while unscheduled. */
   nodeName?: Maybe<Scalars['String']['output']>;
