@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { runSimCommand } from '../sim/cli.js';
 import { runServeCommand } from './serve-command.js';
 
 const USAGE = `Usage: fleetgraph <command> [options]
@@ -16,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return runServeCommand(rest);
     case 'sim':
-      return runSimCommand(rest);
+      return (await import('../sim/cli.js')).runSimCommand(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -4,8 +4,7 @@
  * wraps one of these; tests and scripts can drive it directly.
  */
 import type { Logger } from 'pino';
-import { SimFleet } from '../../sim/fleet.js';
-import { loadScenario } from '../../sim/scenario.js';
+import type { SimFleet } from '../../sim/fleet.js';
 import type { ClusterConnectionOptions } from '../clusters/cluster-connection.js';
 import { listKubeconfigContexts } from '../registry/kubeconfig.js';
 import { ClusterRegistry } from '../registry/registry.js';
@@ -107,6 +106,11 @@ export class FleetGateway {
 }
 
 async function startDemo(registry: ClusterRegistry, demo: DemoOptions, logger: Logger): Promise<SimFleet> {
+  // Loaded only in demo mode: a production gateway does not carry the simulator.
+  const [{ SimFleet }, { loadScenario }] = await Promise.all([
+    import('../../sim/fleet.js'),
+    import('../../sim/scenario.js'),
+  ]);
   const scenario = await loadScenario(demo.scenario ?? 'smart-city');
   const started = Date.now();
   const fleet = await SimFleet.start({ scenario, timeScale: demo.timeScale ?? 1 });
