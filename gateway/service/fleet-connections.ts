@@ -80,6 +80,20 @@ export class FleetConnections {
     await this.queue;
   }
 
+  /**
+   * Resolves once no cluster is CONNECTING or SYNCING (or after timeoutMs); true when settled.
+   */
+  async whenSettled(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const pending = () =>
+      [...this.clusters.values()].some((c) => ['CONNECTING', 'SYNCING'].includes(c.connection.state));
+    while (pending()) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return true;
+  }
+
   /** One cluster with its connection, or undefined. */
   get(name: string): ConnectedCluster | undefined {
     return this.clusters.get(name);

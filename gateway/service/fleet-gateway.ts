@@ -38,6 +38,9 @@ export interface FleetGatewayOptions {
   kubeconfig?: { path: string; yaml: string; site?: string };
 }
 
+/** How long demo mode waits for the demo clusters' first sync before serving. */
+const DEMO_SYNC_WAIT_MS = 15_000;
+
 /** One gateway's services. */
 export class FleetGateway {
   private constructor(
@@ -76,6 +79,9 @@ export class FleetGateway {
       ...(options.connection ? { connection: options.connection } : {}),
     });
     await connections.start();
+    // The demo fleet is local and answers in milliseconds: serve it synced, so the first
+    // query of a newcomer already sees the whole fleet.
+    if (demoFleet) await connections.whenSettled(DEMO_SYNC_WAIT_MS);
     const reads = new FleetReads(connections);
     return new FleetGateway(
       store,
