@@ -28,7 +28,10 @@ const SECRET_KEYS = new Set([
   'credentialsencrypted',
   'yaml',
 ]);
-/** Keys under which every value except a `name` is a secret: exec env, auth-provider config. */
+/**
+ * Keys whose object or list value holds only secrets (except `name`s): exec env, auth-provider
+ * config. A plain string under such a key (a label `env: prod`) is not one.
+ */
 const ALL_VALUES_SECRET_KEYS = new Set(['env', 'config']);
 
 const normalizeKey = (key: string): string => key.toLowerCase().replace(/[-_]/g, '');
@@ -61,7 +64,10 @@ function redactValue(value: unknown, allSecret: boolean, seen: Set<object>): Jso
       const k = normalizeKey(key);
       if (SECRET_KEYS.has(k)) out[key] = REDACTED;
       else if (allSecret && k === 'name') out[key] = redactValue(v, false, seen);
-      else out[key] = redactValue(v, allSecret || ALL_VALUES_SECRET_KEYS.has(k), seen);
+      else {
+        const container = typeof v === 'object' && v !== null && ALL_VALUES_SECRET_KEYS.has(k);
+        out[key] = redactValue(v, allSecret || container, seen);
+      }
     }
     return out;
   } finally {

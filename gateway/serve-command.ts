@@ -26,7 +26,7 @@ Options (environment variable in brackets):
                        (default off) [FLEETGRAPH_DEMO=1|0]
   --tokens-file FILE   YAML map of actor name to API token, mode 0600 [FLEETGRAPH_TOKENS_FILE]
                        (a single token can be given as FLEETGRAPH_TOKEN)
-  --log-level LEVEL    trace, debug, info, warn, error (default info) [FLEETGRAPH_LOG_LEVEL]
+  --log-level LEVEL    trace, debug, info, warn, error, fatal, silent (default info) [FLEETGRAPH_LOG_LEVEL]
   -h, --help           show this help
 
 The credential key comes from FLEETGRAPH_SECRET_KEY (base64, 32 bytes) or <data-dir>/secret.key.
@@ -96,7 +96,7 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServeC
   const logLevel = flagOrEnv(values['log-level'], env.FLEETGRAPH_LOG_LEVEL) ?? 'info';
   if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
     throw new UsageError(
-      `log level ${JSON.stringify(logLevel)} is invalid; expected trace, debug, info, warn or error`,
+      `log level ${JSON.stringify(logLevel)} is invalid; expected trace, debug, info, warn, error, fatal or silent`,
     );
   }
   const kubeconfig = flagOrEnv(values.kubeconfig, env.FLEETGRAPH_KUBECONFIG);

@@ -23,7 +23,7 @@ export const ErrorCode = {
   CURSOR_EXPIRED: 'CURSOR_EXPIRED',
   /** An image lacks a platform that target nodes need. */
   IMAGE_PLATFORM_MISSING: 'IMAGE_PLATFORM_MISSING',
-  /** A query or request exceeded a limit (depth, cost, aliases, page size, rate). */
+  /** A query or request exceeded a limit (depth, cost, aliases, page size, body size). */
   LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
   /** A kubeconfig could not be read or lacks what was asked for. */
   KUBECONFIG_INVALID: 'KUBECONFIG_INVALID',

@@ -6,8 +6,13 @@ export const auditResolvers: Resolvers = {
   Query: {
     auditLog: async (_, args, ctx) => {
       const where = args.where ?? {};
+      const size = pageSize(args.first);
+      if (size === 0) {
+        const pageInfo = { hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: null };
+        return { edges: [], pageInfo, totalCount: 0 };
+      }
       const result = await ctx.gateway.store.listAudit({
-        limit: Math.max(1, pageSize(args.first)),
+        limit: size,
         ...(where.actor ? { actor: where.actor } : {}),
         ...(where.action ? { action: where.action } : {}),
         ...(where.since ? { since: new Date(where.since) } : {}),

@@ -51,7 +51,8 @@ export const clusterResolvers: Resolvers = {
       );
     },
     cluster: (_, { name }, ctx) => ctx.gateway.reads.cluster(name) ?? null,
-    sites: (_, args, ctx) => ctx.gateway.reads.sites(clean(args.where ?? {})),
+    sites: (_, args, ctx, info) =>
+      withProblems(ctx, info, ctx.gateway.reads.sites(clean(args.where ?? {}))).sites,
     fleetSummary: (_, args, ctx, info) =>
       withProblems(ctx, info, ctx.gateway.reads.summary(clean(args.where ?? {}))),
   },

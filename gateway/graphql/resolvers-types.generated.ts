@@ -158,9 +158,9 @@ export type ClusterConnection = {
 };
 
 /**
- * How to reach and authenticate to a cluster. Exactly one way to authenticate: token, client
- * certificate + key, or exec plugin. Base64 fields are PEM encoded as in a kubeconfig's *-data
- * fields. Stored encrypted; never returned.
+ * How to reach and authenticate to a cluster, as a kubeconfig user does: a token, a client
+ * certificate + key, or an exec plugin (none means anonymous). Base64 fields are PEM encoded as
+ * in a kubeconfig's *-data fields. Stored encrypted; never returned.
  */
 export type ClusterCredentialsInput = {
   /** Base64 PEM CA bundle (certificate-authority-data). */
@@ -334,7 +334,7 @@ export type DeploymentEdge = {
 
 export type DeploymentWhere = {
   availability?: InputMaybe<DeploymentAvailability>;
-  /** Deployments with a container whose image equals this, or starts with it when it ends in ':' or has no tag (e.g. "registry.local/sensor-collector"). */
+  /** Deployments with a container image equal to this; given without a tag or digest (or ending in ':'), any tag or digest of that repository, e.g. "registry.example/sensor-collector". */
   image?: InputMaybe<Scalars['String']['input']>;
   labelSelector?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
@@ -360,7 +360,7 @@ export type ErrorCode =
   | 'INTERNAL'
   /** A kubeconfig could not be read or lacks what was asked for. */
   | 'KUBECONFIG_INVALID'
-  /** A query or request exceeded a limit (depth, cost, aliases, page size, rate). */
+  /** A query or request exceeded a limit (depth, cost, aliases, page size, body size). */
   | 'LIMIT_EXCEEDED'
   /** The named object (cluster, rollout, backup, ...) does not exist. */
   | 'NOT_FOUND'

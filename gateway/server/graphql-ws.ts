@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
+  GraphQLError,
+  parse,
   specifiedRules,
   validate,
   type ExecutionResult,
@@ -17,6 +19,7 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { isFleetError } from '../errors.js';
+import { ErrorCode, isErrorCode } from '../vocabulary.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { formatFleetError } from '../graphql/format-error.js';
 import type { FleetGateway } from '../service/fleet-gateway.js';
@@ -24,6 +27,21 @@ import type { TokenAuth } from './auth.js';
 
 /** graphql-ws close code for a failed authentication (the client does not retry it). */
 const CLOSE_UNAUTHORIZED = 4401;
+
+/** A parse or validation error as the API codes it (limit rules bring their own code). */
+function formatRequestError(e: GraphQLError): GraphQLFormattedError {
+  const own = e.extensions.code;
+  const syntax = e.message.startsWith('Syntax Error');
+  return {
+    ...e.toJSON(),
+    extensions: isErrorCode(own)
+      ? { code: own }
+      : {
+          code: ErrorCode.VALIDATION_FAILED,
+          reason: syntax ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED',
+        },
+  };
+}
 
 /** Options of {@link attachGraphqlWs}. */
 export interface GraphqlWsOptions {
@@ -81,7 +99,17 @@ export function attachGraphqlWs(options: GraphqlWsOptions): () => Promise<void> 
       }),
       onNext: (_ctx, _id, _payload, args, result) =>
         format(result as ExecutionResult, args.contextValue as GatewayContext | undefined),
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => options.formatError(e.toJSON(), e)),
+      // Called for errors before execution: parse and validation (limits carry their own code).
+      onSubscribe: (_ctx, _id, payload) => {
+        try {
+          parse(payload.query);
+          return undefined;
+        } catch (e) {
+          if (e instanceof GraphQLError) return [e];
+          throw e;
+        }
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map(formatRequestError),
     },
     wss,
   );

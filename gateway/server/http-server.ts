@@ -149,6 +149,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     const status = (err as { status?: unknown }).status;
+    if (status === 413) {
+      res.status(413).json({
+        errors: [
+          {
+            message:
+              'request body too large; requests may carry at most 1 MB (use variables and smaller pages)',
+            extensions: { code: ErrorCode.LIMIT_EXCEEDED },
+          },
+        ],
+      });
+      return;
+    }
     if (typeof status === 'number' && status >= 400 && status < 500) {
       res.status(status).json({
         errors: [

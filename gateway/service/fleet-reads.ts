@@ -171,21 +171,23 @@ export class FleetReads {
     return this.connections.index.reader(name)?.list('Node').length ?? 0;
   }
 
-  /** Sites of the targeted clusters, by name. */
-  sites(target: ClusterTarget | undefined): SiteSummary[] {
+  /** Sites of the targeted clusters, by name; unknown cluster names are problems. */
+  sites(target: ClusterTarget | undefined): { sites: SiteSummary[]; problems: FleetError[] } {
     const bySite = new Map<string, ConnectedCluster[]>();
-    for (const c of this.clusters(target).clusters) {
+    const { clusters, problems } = this.clusters(target);
+    for (const c of clusters) {
       const list = bySite.get(c.registered.site) ?? [];
       list.push(c);
       bySite.set(c.registered.site, list);
     }
-    return [...bySite.entries()]
+    const sites = [...bySite.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, clusters]) => ({
+      .map(([name, members]) => ({
         name,
-        clusters,
-        architectures: [...new Set(clusters.flatMap((c) => this.architecturesOf(c.registered.name)))].sort(),
+        clusters: members,
+        architectures: [...new Set(members.flatMap((c) => this.architecturesOf(c.registered.name)))].sort(),
       }));
+    return { sites, problems };
   }
 
   /** Node counts by site x architecture x readiness, and clusters by state. */
@@ -281,8 +283,8 @@ export class FleetReads {
     kinds: readonly CachedKind[],
     mode: ReadMode,
   ): Promise<{ overrides?: ReadonlyMap<string, ClusterOverride> }> {
-    if ((mode.consistency ?? 'CACHED') === 'CACHED') return {};
     const deadlineMs = liveDeadline(mode.deadlineMs);
+    if ((mode.consistency ?? 'CACHED') === 'CACHED') return {};
     const live = mode.live ?? this.liveReader();
     return { overrides: await live.overrides(target, kinds, deadlineMs) };
   }

@@ -224,7 +224,7 @@ function decodeAuditCursor(cursor: string): number {
   const id = text.startsWith(CURSOR_PREFIX) ? Number(text.slice(CURSOR_PREFIX.length)) : NaN;
   if (!Number.isSafeInteger(id) || id < 0) {
     throw validationFailed(
-      `audit cursor ${JSON.stringify(cursor)} is not one this server issued; expected the nextCursor of a previous page`,
+      `audit cursor ${JSON.stringify(cursor)} is not one this server issued; expected a cursor (pageInfo.endCursor or edges[].cursor) of a previous page`,
       { after: cursor },
     );
   }

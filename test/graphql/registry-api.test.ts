@@ -173,6 +173,16 @@ describe('registry mutations', () => {
     ).toBe(true);
     const registered = entries.find((e) => e.action === 'cluster.register' && e.outcome === 'SUCCESS');
     expect(JSON.stringify(registered?.input)).toContain('[REDACTED]');
+    // Labels are not secrets, even one named like a secret container (env).
+    await gw.gql(
+      'mutation { updateCluster(name: "dc-1", input: { labels: { env: "prod", config: "a" } }) { name } }',
+    );
+    const last = await gw.gql<{ auditLog: { nodes: { input: { labels: Record<string, string> } }[] } }>(
+      '{ auditLog(first: 1) { nodes { input } } }',
+    );
+    expect(last.data?.auditLog.nodes[0]?.input.labels).toEqual({ env: 'prod', config: 'a' });
+    const none = await gw.gql<{ auditLog: { nodes: unknown[] } }>('{ auditLog(first: 0) { nodes { id } } }');
+    expect(none.data?.auditLog.nodes).toEqual([]);
   });
 
   it('never shows a credential in any response or log line', async () => {

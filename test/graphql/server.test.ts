@@ -134,6 +134,52 @@ describe('limits and errors', () => {
     );
   });
 
+  it('codes WebSocket syntax and validation errors like HTTP and keeps the socket open', async () => {
+    const client = gw.ws({ authorization: `Bearer ${TOKEN}` });
+    const syntax = await wsQuery(client, '{ nodes { ');
+    expect(syntax.errors?.[0]?.extensions).toEqual({
+      code: 'VALIDATION_FAILED',
+      reason: 'GRAPHQL_PARSE_FAILED',
+    });
+    const invalid = await wsQuery(client, '{ nodes(where: { readiness: SLEEPY }) { totalCount } }');
+    expect(invalid.errors?.[0]?.extensions).toEqual({
+      code: 'VALIDATION_FAILED',
+      reason: 'GRAPHQL_VALIDATION_FAILED',
+    });
+    expect(await wsQuery(client, '{ clusters { totalCount } }')).toEqual({
+      data: { clusters: { totalCount: 2 } },
+    });
+  });
+
+  it('validates deadlineMs in CACHED mode too, and answers sites with NOT_FOUND for unknown clusters', async () => {
+    const cached = await gw.gql('{ nodes(consistency: CACHED, deadlineMs: 5) { totalCount } }', undefined, {
+      token: TOKEN,
+    });
+    expect(cached.errors?.[0]?.extensions?.code).toBe('VALIDATION_FAILED');
+    const sites = await gw.gql<{ sites: { name: string }[] }>(
+      '{ sites(where: { clusters: ["edge-1", "nope"] }) { name } }',
+      undefined,
+      {
+        token: TOKEN,
+      },
+    );
+    expect(sites.data?.sites).toEqual([{ name: 'b12' }]);
+    expect(sites.errors?.map((e) => [e.extensions?.code, e.extensions?.cluster])).toEqual([
+      ['NOT_FOUND', 'nope'],
+    ]);
+  });
+
+  it('answers a body over 1 MB with 413 LIMIT_EXCEEDED', async () => {
+    const res = await fetch(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ query: `{ clusters { totalCount } } # ${'x'.repeat(1_100_000)}` }),
+    });
+    expect(res.status).toBe(413);
+    const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]?.extensions.code).toBe('LIMIT_EXCEEDED');
+  });
+
   it('answers a malformed JSON body with a coded error instead of crashing', async () => {
     const res = await fetch(`${gw.url}/graphql`, {
       method: 'POST',
