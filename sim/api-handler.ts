@@ -1,5 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
+import { ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
 import {
   aggregatedContentType,
   aggregatedDiscovery,
@@ -34,6 +35,8 @@ import type { TypeCatalog } from './type-catalog.js';
 import { startWatch, type WatchHandle, type WatchTiming, type WireWatchEvent } from './watch.js';
 import {
   decodeBody,
+  type ApiRequest,
+  type ApiResponse,
   mediaType,
   negotiateShape,
   readBody,
@@ -89,9 +92,9 @@ interface ResourceRequest {
 /** Creates the request handler for one cluster's Kubernetes API. */
 export function createApiHandler(
   ctx: ApiServerContext,
-): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+): (req: ApiRequest, res: ApiResponse) => Promise<void> {
   const expected = Buffer.from(`Bearer ${ctx.token}`);
-  const authorized = (req: IncomingMessage): boolean => {
+  const authorized = (req: ApiRequest): boolean => {
     const got = Buffer.from(req.headers.authorization ?? '');
     return got.length === expected.length && timingSafeEqual(got, expected);
   };
@@ -116,12 +119,7 @@ export function createApiHandler(
   };
 }
 
-async function route(
-  ctx: ApiServerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-): Promise<void> {
+async function route(ctx: ApiServerContext, req: ApiRequest, res: ApiResponse, url: URL): Promise<void> {
   const parts = url.pathname
     .split('/')
     .filter((p) => p !== '')
@@ -166,7 +164,7 @@ async function route(
   throw pathNotFound();
 }
 
-function sendText(res: ServerResponse, text: string): void {
+function sendText(res: ApiResponse, text: string): void {
   res.writeHead(200, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
@@ -174,12 +172,7 @@ function sendText(res: ServerResponse, text: string): void {
   res.end(text);
 }
 
-function serveOpenApi(
-  ctx: ApiServerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  rest: string[],
-): void {
+function serveOpenApi(ctx: ApiServerContext, req: ApiRequest, res: ApiResponse, rest: string[]): void {
   let built: { json: string; hash: string } | undefined;
   if (rest.length === 1 && rest[0] === 'v2')
     built = openApiV2Document(ctx.catalog, { gitVersion: ctx.gitVersion });
@@ -235,7 +228,7 @@ function parseResourcePath(
   return { type, namespace, name, subresource, legacyWatch };
 }
 
-function fieldManagerOf(req: IncomingMessage, url: URL): string {
+function fieldManagerOf(req: ApiRequest, url: URL): string {
   const fm = url.searchParams.get('fieldManager');
   if (fm !== null && fm !== '') {
     if (fm.length > 128) throw badRequest('fieldManager: Too long: may not be more than 128 bytes');
@@ -254,8 +247,8 @@ function dryRunOf(url: URL): boolean {
 
 async function serveResource(
   ctx: ApiServerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: ApiRequest,
+  res: ApiResponse,
   url: URL,
   r: ResourceRequest,
 ): Promise<void> {
@@ -402,7 +395,7 @@ function unsupportedPatch(ct: string): ApiError {
   });
 }
 
-async function deleteOptionsOf(req: IncomingMessage, url: URL): Promise<DeleteOptions> {
+async function deleteOptionsOf(req: ApiRequest, url: URL): Promise<DeleteOptions> {
   const text = await readBody(req);
   const opts: DeleteOptions = {};
   if (text.trim() !== '') {
@@ -443,8 +436,8 @@ async function deleteOptionsOf(req: IncomingMessage, url: URL): Promise<DeleteOp
 
 async function serveScale(
   ctx: ApiServerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: ApiRequest,
+  res: ApiResponse,
   r: ResourceRequest,
   name: string,
   write: { fieldManager: string; dryRun: boolean },
@@ -509,13 +502,15 @@ async function serveScale(
 
 function serveWatch(
   ctx: ApiServerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: ApiRequest,
+  res: ApiResponse,
   type: ResourceType,
   opts: ReturnType<typeof parseListOptions>,
   shape: ResponseShape,
   q: URLSearchParams,
 ): void {
+  // Both response classes are Writables; their write() overloads do not unify.
+  const out: Writable = res;
   let first = true;
   let paused = false;
   const queue: string[] = [];
@@ -550,19 +545,18 @@ function serveWatch(
     close: end,
     setPaused(p: boolean) {
       paused = p;
-      if (!p) while (queue.length && !ended) res.write(queue.shift());
+      if (!p) while (queue.length && !ended) out.write(queue.shift());
     },
   };
   // Headers go out lazily, so a watch that fails to start (resourceVersion too large) can
-  // still answer with an error status instead of a 200 stream.
+  // still answer with an error status instead of a 200 stream. No Transfer-Encoding header:
+  // HTTP/1.1 chunks a body without Content-Length by itself, and HTTP/2 (DATA frames)
+  // forbids the header.
   const head = () => {
     if (res.headersSent) return;
-    res.writeHead(200, {
-      'Content-Type': 'application/json',
-      'Transfer-Encoding': 'chunked',
-      'Cache-Control': 'no-cache, private',
-    });
-    res.flushHeaders();
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+    // HTTP/2's writeHead sends the HEADERS frame at once; HTTP/1.1 buffers it until asked.
+    if (res instanceof ServerResponse) res.flushHeaders();
   };
   running.handle = startWatch(
     ctx.store,
@@ -577,7 +571,7 @@ function serveWatch(
           queue.push(line);
           // A link that stays dark long enough loses the connection, as TCP would.
           if (queue.length > 10_000) res.destroy();
-        } else res.write(line);
+        } else out.write(line);
       },
       end() {
         head();

@@ -14,6 +14,8 @@ Options:
                          (default: smart-city, unless --clusters is given)
   --clusters N           generate a smart-city-like fleet of N clusters instead
   --seed N               seed for --clusters (default 1)
+  --large N              of the --clusters, N are large data-centre clusters (63 nodes,
+                         ~255 pods each; default 0)
   --kubeconfig-out FILE  where to write the kubeconfig (default .fleetgraph/sim-kubeconfig.yaml)
   --host HOST            address the clusters and the admin API listen on (default 127.0.0.1)
   --admin-port PORT      port of the admin API (default: any free port)
@@ -33,6 +35,7 @@ export async function runSimCommand(argv: string[]): Promise<number> {
         scenario: { type: 'string' },
         clusters: { type: 'string' },
         seed: { type: 'string' },
+        large: { type: 'string' },
         'kubeconfig-out': { type: 'string' },
         host: { type: 'string' },
         'admin-port': { type: 'string' },
@@ -66,16 +69,23 @@ export async function runSimCommand(argv: string[]): Promise<number> {
   let timeScale: number | undefined;
   let adminPort: number | undefined;
   let seed: number | undefined;
+  let large: number | undefined;
   try {
     clusters = num('clusters', args.clusters, 1);
     timeScale = num('time-scale', args['time-scale'], 0.001);
     adminPort = num('admin-port', args['admin-port'], 0);
     seed = num('seed', args.seed, 0);
+    large = num('large', args.large, 0);
+    if (large !== undefined && clusters === undefined) return fail('--large needs --clusters');
     if (clusters !== undefined && args.scenario !== undefined)
       return fail('give either --scenario or --clusters, not both');
     scenario =
       clusters !== undefined
-        ? generateFleet({ clusters, ...(seed !== undefined ? { seed } : {}) })
+        ? generateFleet({
+            clusters,
+            ...(seed !== undefined ? { seed } : {}),
+            ...(large !== undefined ? { largeClusters: large } : {}),
+          })
         : await loadScenario(args.scenario ?? 'smart-city');
   } catch (e) {
     return fail((e as Error).message);

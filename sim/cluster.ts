@@ -1,14 +1,18 @@
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import {
+  constants as http2Constants,
+  createSecureServer,
+  Http2ServerRequest,
+  type Http2SecureServer,
+} from 'node:http2';
 import {
   createServer as createNetServer,
   type AddressInfo,
   type Server as NetServer,
   type Socket,
 } from 'node:net';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createApiHandler, type OpenWatch } from './api-handler.js';
 import { ClusterControllers, type ImageCatalog } from './controllers/index.js';
-import { sendError } from './http-util.js';
+import { sendError, type ApiRequest, type ApiResponse } from './http-util.js';
 import {
   applyFaultRequest,
   faultRequestSchema,
@@ -33,6 +37,8 @@ export interface RequestLogEntry {
   contentType: string | undefined;
   accept: string | undefined;
   userAgent: string | undefined;
+  /** '2.0' when the client negotiated HTTP/2, '1.1' otherwise. */
+  httpVersion: string;
   /** HTTP status answered (undefined while a watch streams, or when the connection was dropped). */
   status: number | undefined;
 }
@@ -61,7 +67,9 @@ export interface SimClusterOptions {
 /**
  * One simulated Kubernetes cluster: its own port, CA, token, datastore, controllers and
  * faults. Connections arrive on a plain TCP listener so faults can act below TLS: "down"
- * closes the listener (connection refused), "blackhole" accepts and never answers.
+ * closes the listener (connection refused), "blackhole" accepts and never answers. Like
+ * kube-apiserver, it speaks HTTP/2 to clients that offer it in ALPN (kubectl, client-go)
+ * and HTTP/1.1 to the others, on the same port.
  */
 export class SimCluster {
   readonly name: string;
@@ -79,8 +87,8 @@ export class SimCluster {
   private readonly heldSockets = new Set<Socket>();
   private readonly heldRequests: (() => void)[] = [];
   private readonly tcp: NetServer;
-  private readonly handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-  private httpsServer: HttpsServer | undefined;
+  private readonly handler: (req: ApiRequest, res: ApiResponse) => Promise<void>;
+  private httpsServer: Http2SecureServer | undefined;
   private listening = false;
   private boundPort = 0;
   private readonly host: string;
@@ -130,19 +138,24 @@ export class SimCluster {
   /**
    * The TLS/HTTP server, built on first connection: parsing the key and certificate into a
    * TLS context costs about a millisecond, which 1,000 clusters should not pay at start-up.
+   * ALPN picks h2 or http/1.1; both reach the same handler through node:http2's
+   * compatibility API.
    */
-  private get https(): HttpsServer {
+  private get https(): Http2SecureServer {
     if (!this.httpsServer) {
-      const server = createHttpsServer(
+      const server = createSecureServer(
         {
           cert: this.credentials.serverCertPem,
           key: this.credentials.serverKeyPem,
-          keepAliveTimeout: 65_000,
+          allowHTTP1: true,
+          // kube-apiserver's --http2-max-streams-per-connection default.
+          settings: { maxConcurrentStreams: 1000 },
         },
         (req, res) => this.onRequest(req, res, this.handler),
       );
-      server.headersTimeout = 60_000;
-      server.requestTimeout = 0;
+      // The HTTP/1.1 side reads these from the server, as an https.Server would; watches are
+      // long requests, so no request timeout.
+      Object.assign(server, { keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 0 });
       this.httpsServer = server;
     }
     return this.httpsServer;
@@ -156,6 +169,11 @@ export class SimCluster {
   /** The port the cluster listens on (stable across down/up). */
   get port(): number {
     return this.boundPort;
+  }
+
+  /** TCP connections open to the cluster now (HTTP/2 multiplexes a client's calls over one). */
+  get openConnections(): number {
+    return this.sockets.size;
   }
 
   /** Architectures of the cluster's node pools. */
@@ -201,8 +219,12 @@ export class SimCluster {
         this.releaseHeld();
         await this.closeListener();
       } else if (before === 'down') await this.listen(this.boundPort);
-      if (after === 'blackhole') for (const w of this.watches) w.setPaused(true);
+      if (after === 'blackhole') {
+        for (const w of this.watches) w.setPaused(true);
+        for (const s of this.sockets) if (!this.heldSockets.has(s)) setReading(s, false);
+      }
       if (before === 'blackhole') {
+        for (const s of this.sockets) if (!this.heldSockets.has(s)) setReading(s, true);
         for (const w of this.watches) w.setPaused(false);
         this.releaseHeld();
       }
@@ -287,9 +309,9 @@ export class SimCluster {
   }
 
   private onRequest(
-    req: IncomingMessage,
-    res: ServerResponse,
-    handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+    req: ApiRequest,
+    res: ApiResponse,
+    handler: (req: ApiRequest, res: ApiResponse) => Promise<void>,
   ): void {
     const entry: RequestLogEntry = {
       time: new Date().toISOString(),
@@ -298,6 +320,7 @@ export class SimCluster {
       contentType: req.headers['content-type'],
       accept: req.headers.accept,
       userAgent: req.headers['user-agent'],
+      httpVersion: req.httpVersion,
       status: undefined,
     };
     this.log.push(entry);
@@ -310,7 +333,10 @@ export class SimCluster {
           this.heldRequests.push(run);
           return;
         case 'reset':
-          req.socket.destroy();
+          // HTTP/2 multiplexes every call of a client on one connection: reset this request's
+          // stream (RST_STREAM), as a failing proxy or apiserver would, not all of them.
+          if (req instanceof Http2ServerRequest) req.stream.close(http2Constants.NGHTTP2_INTERNAL_ERROR);
+          else req.socket.destroy();
           return;
         case 'fail':
           return void delay(verdict.delayMs).then(() => sendError(res, verdict.error));
@@ -354,6 +380,28 @@ export class SimCluster {
     for (const s of this.sockets) s.destroy();
     await closed;
   }
+}
+
+/**
+ * Stops or restarts reading an open connection at the TCP level, so that nothing the client
+ * sends arrives (not a request, and not an HTTP/2 PING, which the HTTP/2 layer would otherwise
+ * answer by itself): what a blackholed link looks like. socket.pause() cannot do this: TLS
+ * and HTTP/2 read the TCP handle natively, below the JS stream, so this reaches for the handle.
+ */
+function setReading(socket: Socket, reading: boolean): void {
+  const handle: unknown = (socket as { _handle?: unknown })._handle;
+  if (!isReadableHandle(handle)) return;
+  if (reading) handle.readStart();
+  else handle.readStop();
+}
+
+function isReadableHandle(h: unknown): h is { readStart(): number; readStop(): number } {
+  return (
+    typeof h === 'object' &&
+    h !== null &&
+    typeof (h as { readStart?: unknown }).readStart === 'function' &&
+    typeof (h as { readStop?: unknown }).readStop === 'function'
+  );
 }
 
 function delay(ms: number): Promise<void> {

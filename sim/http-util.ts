@@ -1,13 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest } from './errors.js';
 import type { Json } from './k8s-types.js';
+
+/** A request as the API handler sees it: HTTP/1.1, or HTTP/2 through node:http2's compatibility API. */
+export type ApiRequest = IncomingMessage | Http2ServerRequest;
+
+/** The response to an ApiRequest. */
+export type ApiResponse = ServerResponse | Http2ServerResponse;
 
 /** Largest request body accepted, like kube-apiserver's 3 MiB limit. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 /** Reads a request body as text, rejecting bodies over MAX_BODY_BYTES with 413. */
-export async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: ApiRequest): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -64,7 +71,7 @@ export function decodeBody(text: string, contentType: string | undefined): Json 
 
 /** Writes a JSON response. */
 export function sendJson(
-  res: ServerResponse,
+  res: ApiResponse,
   code: number,
   body: unknown,
   contentType = 'application/json',
@@ -81,7 +88,7 @@ export function sendJson(
 }
 
 /** Writes an ApiError as a Status response. */
-export function sendError(res: ServerResponse, err: ApiError): void {
+export function sendError(res: ApiResponse, err: ApiError): void {
   if (res.headersSent) {
     res.destroy();
     return;

@@ -239,6 +239,12 @@ export interface FleetOptions {
   clusters: number;
   /** PRNG seed; the same seed and size always yield the same fleet. Default 1. */
   seed?: number;
+  /**
+   * Large data-centre clusters added to the fleet (counted in `clusters`, taking the place of
+   * edge clusters): 60 amd64 workers each and about 300 pods, as the few big sites of a
+   * fleet look next to its many edge nodes. @default 0
+   */
+  largeClusters?: number;
 }
 
 const FLEET_IMAGES: ImageSpec[] = [
@@ -287,6 +293,22 @@ export function generateFleet(opts: FleetOptions): Scenario {
   all[1]?.workloads.push(agent, wl('Deployment', 'ingest-api', 'city', 'ingest-api:3.2', 2));
   // Not pinned to amd64, so replicas that land on the arm64 workers end in ImagePullBackOff.
   all[2]?.workloads.push(agent, wl('Deployment', 'legacy-analytics', 'city', 'legacy-analytics:2.0', 2));
+
+  const large = Math.max(0, Math.min(opts.largeClusters ?? 0, opts.clusters - all.length));
+  for (let k = 1; k <= large; k++) {
+    const region = REGIONS[k % 4] ?? 'north';
+    const c = cluster(`dc-${region}-big-${k}`, `dc-${region}`, 'rke2', 'v1.31.4+rke2r1', dc(region), [
+      pool(`dcb${k}-server`, 3, 'amd64', 'control-plane', '8', '32Gi'),
+      pool(`dcb${k}-agent`, 60, 'amd64', 'worker', '32', '128Gi'),
+    ]);
+    c.workloads.push(
+      agent,
+      wl('Deployment', 'ingest-api', 'city', 'ingest-api:3.2', 120),
+      wl('Deployment', 'mqtt-bridge', 'city', 'mqtt-bridge:2.1', 60),
+      wl('StatefulSet', 'timeseries-db', 'city', 'timeseries-db:5.0', 12),
+    );
+    all.push(c);
+  }
 
   const edges = opts.clusters - all.length;
   const siteCount = Math.max(1, Math.min(99, Math.ceil(edges / 3)));

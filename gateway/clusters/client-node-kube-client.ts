@@ -1,14 +1,18 @@
 /**
  * KubeClient over @kubernetes/client-node's KubeConfig: it supplies the TLS material and the
  * Authorization header (tokens, client certificates, exec plugins, auth providers), while
- * requests go out through ONE keep-alive agent per cluster, under a per-cluster concurrency
- * limit, with a deadline each, and fail as typed ClusterRequestErrors.
+ * requests go out over ONE HTTP/2 connection per cluster when the server offers h2 (every
+ * request and watch a stream on it, as client-go does), else through ONE keep-alive HTTP/1.1
+ * agent per cluster (proxies, plain http:, servers without h2); under a per-cluster
+ * concurrency limit, with a deadline each, and failing as typed ClusterRequestErrors.
  */
 import http from 'node:http';
 import https from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterRequestError, errorFromStatus, isClusterRequestError, readStatus } from './cluster-errors.js';
 import { hasDynamicCredentials, kubeConfigFor, type ConnectionCredentials } from './credentials.js';
+import { Http2Connection, type Http2TlsOptions } from './http2-connection.js';
 import type {
   CallOptions,
   KubeClient,
@@ -64,7 +68,16 @@ class CallScope {
 
 interface Transport {
   agent: http.Agent;
+  tls: Http2TlsOptions;
   headers: Record<string, string>;
+}
+
+/** An answer over either protocol. */
+interface KubeResponse {
+  status: number;
+  /** Throws when the connection breaks mid-body. */
+  body: AsyncIterable<Buffer>;
+  destroy(): void;
 }
 
 /** The KubeClient over client-node; create it with createKubeClient. */
@@ -79,6 +92,9 @@ export class ClientNodeKubeClient implements KubeClient {
   private readonly dynamicCredentials: boolean;
   private readonly active = new Set<CallScope>();
   private agent: http.Agent | undefined;
+  private tls: Http2TlsOptions = {};
+  /** Set while the server is believed to speak HTTP/2; undefined once it turned out not to. */
+  private http2: Http2Connection | undefined;
   private staticHeaders: Record<string, string> | undefined;
   private watchCount = 0;
   private lastContactAt: number | null = null;
@@ -97,6 +113,9 @@ export class ClientNodeKubeClient implements KubeClient {
     this.watchGraceMs = options.watchGraceMs ?? 15_000;
     this.watchIdleTimeoutMs = options.watchIdleTimeoutMs ?? 180_000;
     this.dynamicCredentials = hasDynamicCredentials(credentials);
+    // HTTP/2 goes straight to the server over TLS: not through proxies, not over plain http:.
+    if (options.http2 !== false && this.server.protocol === 'https:' && !credentials.proxyUrl)
+      this.http2 = new Http2Connection(this.server, options.http2Connection);
   }
 
   async get(path: string, query: Query = {}, opts: CallOptions = {}): Promise<unknown> {
@@ -139,15 +158,16 @@ export class ClientNodeKubeClient implements KubeClient {
     this.watchCount += 1;
     let callbackError: { error: unknown } | undefined;
     let idleCheck: NodeJS.Timeout | undefined;
+    let res: KubeResponse | undefined;
     try {
       const cancelConnectTimeout = scope.after(this.requestTimeoutMs, 'timeout');
       const timeoutSeconds = Number(query['timeoutSeconds'] ?? 0);
       if (timeoutSeconds > 0) scope.after(timeoutSeconds * 1000 + this.watchGraceMs, 'duration');
       const transport = await this.transport(scope);
-      const res = await this.send(this.url(path, { ...query, watch: true }), transport, scope.signal);
+      res = await this.send(this.url(path, { ...query, watch: true }), transport, scope.signal);
       cancelConnectTimeout();
-      if (res.statusCode !== 200) throw await this.errorResponse(what, res);
-      res.setEncoding('utf8');
+      if (res.status !== 200) throw await this.errorResponse(what, res);
+      const decoder = new StringDecoder('utf8');
       try {
         onOpen?.();
       } catch (e) {
@@ -163,10 +183,10 @@ export class ClientNodeKubeClient implements KubeClient {
         Math.max(50, this.watchIdleTimeoutMs / 4),
       );
       let buffered = '';
-      stream: for await (const chunk of callbackError ? [] : (res as AsyncIterable<string>)) {
+      stream: for await (const chunk of callbackError ? [] : res.body) {
         this.contact();
         lastData = Date.now();
-        buffered += chunk;
+        buffered += decoder.write(chunk);
         let start = 0;
         for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n', start)) {
           const line = buffered.slice(start, nl).trim();
@@ -188,6 +208,8 @@ export class ClientNodeKubeClient implements KubeClient {
       if (scope.why === 'duration' || scope.why === 'idle') return;
       throw this.classify(e, what, scope);
     } finally {
+      // A watch left early (a throwing callback) still holds its stream: cancel it.
+      res?.destroy();
       clearInterval(idleCheck);
       this.watchCount -= 1;
       this.close1(scope);
@@ -205,6 +227,7 @@ export class ClientNodeKubeClient implements KubeClient {
     this.closed = true;
     for (const scope of [...this.active]) scope.abort('closed');
     this.agent?.destroy();
+    this.http2?.close();
   }
 
   /** A GET under the limit and the deadline; resolves with parsed JSON. */
@@ -217,12 +240,12 @@ export class ClientNodeKubeClient implements KubeClient {
       release = await this.limit.acquire(scope.signal);
       const transport = await this.transport(scope);
       const res = await this.send(this.url(path, query), transport, scope.signal);
-      if ((res.statusCode ?? 0) >= 400) throw await this.errorResponse(what, res);
+      if (res.status >= 400) throw await this.errorResponse(what, res);
       const text = await this.readBody(what, res);
       try {
         return JSON.parse(text) as unknown;
       } catch {
-        throw invalidResponse(what, 'a body that is not JSON', res.statusCode);
+        throw invalidResponse(what, 'a body that is not JSON', res.status);
       }
     } catch (e) {
       throw this.classify(e, what, scope);
@@ -244,9 +267,10 @@ export class ClientNodeKubeClient implements KubeClient {
     this.active.delete(scope);
   }
 
-  /** Headers and the shared agent; runs exec plugins and auth providers when they are used. */
+  /** Headers, TLS material and the shared agent; runs exec plugins and auth providers when they are used. */
   private async transport(scope: CallScope): Promise<Transport> {
-    if (this.agent && this.staticHeaders) return { agent: this.agent, headers: this.staticHeaders };
+    if (this.agent && this.staticHeaders)
+      return { agent: this.agent, tls: this.tls, headers: this.staticHeaders };
     const opts: https.RequestOptions = {};
     try {
       await this.kc.applyToHTTPSOptions(opts);
@@ -264,9 +288,12 @@ export class ClientNodeKubeClient implements KubeClient {
     }
     if (typeof opts.auth === 'string')
       headers['Authorization'] = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-    this.agent ??= this.makeAgent(opts);
+    if (!this.agent) {
+      this.agent = this.makeAgent(opts);
+      this.tls = tlsOptionsOf(opts);
+    }
     if (!this.dynamicCredentials) this.staticHeaders = headers;
-    return { agent: this.agent, headers };
+    return { agent: this.agent, tls: this.tls, headers };
   }
 
   /** One keep-alive agent with the cluster's CA and client certificate; client-node's own for proxies. */
@@ -274,13 +301,7 @@ export class ClientNodeKubeClient implements KubeClient {
     if (this.credentials.proxyUrl && opts.agent instanceof http.Agent) return opts.agent;
     const common = { keepAlive: true, keepAliveMsecs: 30_000, scheduling: 'lifo' as const };
     if (this.server.protocol === 'http:') return new http.Agent(common);
-    const tls: https.AgentOptions = { ...common };
-    if (opts.ca !== undefined) tls.ca = opts.ca;
-    if (opts.cert !== undefined) tls.cert = opts.cert;
-    if (opts.key !== undefined) tls.key = opts.key;
-    if (opts.rejectUnauthorized !== undefined) tls.rejectUnauthorized = opts.rejectUnauthorized;
-    if (opts.servername !== undefined) tls.servername = opts.servername;
-    return new https.Agent(tls);
+    return new https.Agent({ ...common, ...tlsOptionsOf(opts) });
   }
 
   private url(path: string, query: Query): URL {
@@ -289,34 +310,53 @@ export class ClientNodeKubeClient implements KubeClient {
     return url;
   }
 
-  private send(url: URL, t: Transport, signal: AbortSignal): Promise<http.IncomingMessage> {
+  /** A GET over HTTP/2 while the server speaks it, else over the HTTP/1.1 agent. */
+  private async send(url: URL, t: Transport, signal: AbortSignal): Promise<KubeResponse> {
+    const h2 = this.http2;
+    if (h2) {
+      const res = await h2.get(url.pathname + url.search, t.headers, t.tls, signal);
+      if (res) {
+        this.contact();
+        return res;
+      }
+      // ALPN chose http/1.1: this server does not speak HTTP/2, stay on the agent.
+      if (this.http2 === h2) this.http2 = undefined;
+    }
+    return this.sendHttp1(url, t, signal);
+  }
+
+  private sendHttp1(url: URL, t: Transport, signal: AbortSignal): Promise<KubeResponse> {
     const request = url.protocol === 'http:' ? http.request : https.request;
     return new Promise((resolve, reject) => {
       const req = request(url, { method: 'GET', agent: t.agent, headers: t.headers, signal }, (res) => {
         this.contact();
-        resolve(res);
+        resolve({
+          status: res.statusCode ?? 0,
+          body: res as AsyncIterable<Buffer>,
+          destroy: () => res.destroy(),
+        });
       });
       req.on('error', reject);
       req.end();
     });
   }
 
-  private async readBody(what: string, res: http.IncomingMessage): Promise<string> {
+  private async readBody(what: string, res: KubeResponse): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of res as AsyncIterable<Buffer>) {
+    for await (const chunk of res.body) {
       size += chunk.length;
       if (size > this.maxResponseBytes) {
         res.destroy();
-        throw invalidResponse(what, `a body over ${this.maxResponseBytes} bytes`, res.statusCode);
+        throw invalidResponse(what, `a body over ${this.maxResponseBytes} bytes`, res.status);
       }
       chunks.push(chunk);
     }
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  private async errorResponse(what: string, res: http.IncomingMessage): Promise<ClusterRequestError> {
-    const status = res.statusCode ?? 0;
+  private async errorResponse(what: string, res: KubeResponse): Promise<ClusterRequestError> {
+    const status = res.status;
     let parsed: unknown;
     try {
       parsed = JSON.parse(await this.readBody(what, res)) as unknown;
@@ -358,6 +398,17 @@ export class ClientNodeKubeClient implements KubeClient {
     this.lastContactAt = now;
     this.options.onContact?.(now);
   }
+}
+
+/** The TLS part of client-node's request options, for the agent and the HTTP/2 connection. */
+function tlsOptionsOf(opts: https.RequestOptions): Http2TlsOptions {
+  const tls: Http2TlsOptions = {};
+  if (opts.ca !== undefined) tls.ca = opts.ca;
+  if (opts.cert !== undefined) tls.cert = opts.cert;
+  if (opts.key !== undefined) tls.key = opts.key;
+  if (opts.rejectUnauthorized !== undefined) tls.rejectUnauthorized = opts.rejectUnauthorized;
+  if (opts.servername !== undefined) tls.servername = opts.servername;
+  return tls;
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {

@@ -1,10 +1,12 @@
 /**
  * The narrow interface the gateway uses to talk to one cluster: list, get, watch, version.
  * Every failure is a typed ClusterRequestError. The one implementation
- * (client-node-kube-client.ts) runs over @kubernetes/client-node.
+ * (client-node-kube-client.ts) takes credentials from @kubernetes/client-node and speaks
+ * HTTP/2 (http2-connection.ts) or HTTP/1.1.
  */
 import { ClientNodeKubeClient } from './client-node-kube-client.js';
 import type { ConnectionCredentials } from './credentials.js';
+import type { Http2ConnectionOptions } from './http2-connection.js';
 import type { RequestLimitStats } from './request-limit.js';
 
 /** Query parameters; undefined values are left out. */
@@ -81,7 +83,7 @@ export interface KubeClient {
   ): Promise<void>;
   /** Current counters. */
   stats(): KubeClientStats;
-  /** Aborts every call and watch and destroys the agent; later calls fail with 'aborted'. */
+  /** Aborts every call and watch and closes the connections (HTTP/2 session, agent); later calls fail with 'aborted'. */
   close(): void;
 }
 
@@ -103,6 +105,13 @@ export interface KubeClientOptions {
   watchIdleTimeoutMs?: number;
   /** Called whenever the cluster answers (any HTTP status, any watch data). */
   onContact?: (at: number) => void;
+  /**
+   * Multiplex every request and watch over one HTTP/2 connection when the server offers h2
+   * (ALPN); false keeps HTTP/1.1, one socket per open watch. @default true
+   */
+  http2?: boolean;
+  /** Liveness PINGs and flow-control windows of the HTTP/2 connection. */
+  http2Connection?: Http2ConnectionOptions;
 }
 
 /** A KubeClient for one cluster. */

@@ -1,3 +1,5 @@
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { SimCluster } from '../../sim/cluster.js';
@@ -9,6 +11,7 @@ import {
 import { ClusterRequestError } from '../../gateway/clusters/cluster-errors.js';
 import { credentialsFromKubeconfig, type ConnectionCredentials } from '../../gateway/clusters/credentials.js';
 import { createKubeClient, type KubeClient } from '../../gateway/clusters/kube-client.js';
+import { RequestLimit } from '../../gateway/clusters/request-limit.js';
 import { eventually, smallScenario, startTestFleet, type TestFleet } from '../helpers/sim.js';
 
 // Connections to simulated clusters over real HTTPS, with short detection times.
@@ -345,6 +348,107 @@ describe('kube client', () => {
     expect(elapsed).toBeGreaterThanOrEqual(300);
     expect(elapsed).toBeLessThan(1500);
     expect(c.stats().watches).toBe(0);
+  });
+
+  it('multiplexes the probe, the lists and every watch of a cluster over one HTTP/2 connection', async () => {
+    await eventually(() => dc.openConnections === 0, 3000, 'earlier connections closed');
+    dc.clearRequests();
+    const conn = connect('dc-1');
+    await eventually(() => conn.state === 'READY', 5000, 'READY');
+    expect(conn.client.stats().watches).toBe(4);
+    conn.ensure('Pod');
+    await eventually(() => conn.cache('Pod').status().watching, 3000, 'pod watch open');
+    expect(dc.openConnections).toBe(1);
+    const versions = new Set(dc.requests().map((r) => r.httpVersion));
+    expect([...versions]).toEqual(['2.0']);
+  });
+
+  it('falls back to HTTP/1.1 when the server does not offer HTTP/2, and when told not to use it', async () => {
+    const seen: string[] = [];
+    const http1Only = createHttpsServer(
+      { cert: edge.credentials.serverCertPem, key: edge.credentials.serverKeyPem },
+      (req, res) => {
+        seen.push(`${req.httpVersion} ${req.url ?? ''}`);
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ gitVersion: 'v1.31.4', major: '1', minor: '31' }));
+      },
+    );
+    await new Promise<void>((r) => http1Only.listen(0, '127.0.0.1', () => r()));
+    opened.push({ stop: () => new Promise((r) => http1Only.close(r)) });
+    const port = (http1Only.address() as AddressInfo).port;
+    const c = createKubeClient('h1', { ...creds('edge-1'), server: `https://127.0.0.1:${port}` });
+    opened.push({ stop: () => c.close() });
+    await expect(c.version()).resolves.toMatchObject({ gitVersion: 'v1.31.4' });
+    await expect(c.version()).resolves.toMatchObject({ gitVersion: 'v1.31.4' });
+    expect(seen).toEqual(['1.1 /version', '1.1 /version']);
+
+    edge.clearRequests();
+    const off = createKubeClient('edge-1', creds('edge-1'), { http2: false });
+    opened.push({ stop: () => off.close() });
+    await off.version();
+    expect(edge.requests().map((r) => r.httpVersion)).toEqual(['1.1']);
+  });
+
+  it('fails the streams of a blackholed HTTP/2 connection once a PING goes unanswered, then reconnects', async () => {
+    const c = createKubeClient('edge-1', creds('edge-1'), {
+      http2Connection: { readIdleTimeoutMs: 200, pingTimeoutMs: 300 },
+    });
+    opened.push({ stop: () => c.close() });
+    const { resourceVersion } = await c.list('/api/v1/namespaces');
+    const watching = c.watch(
+      '/api/v1/namespaces',
+      { resourceVersion },
+      () => undefined,
+      new AbortController().signal,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    await edge.setFaults({ offline: 'blackhole' });
+    const started = Date.now();
+    await expect(watching).rejects.toMatchObject({ kind: 'unreachable', errno: 'ETIMEDOUT' });
+    // The watch's own idle timeout (3 minutes) did not have to pass.
+    expect(Date.now() - started).toBeLessThan(1500);
+    await edge.setFaults({ offline: null });
+    await expect(c.version()).resolves.toMatchObject({ gitVersion: edge.spec.kubernetesVersion });
+  });
+
+  it('fails a watch as unreachable when its HTTP/2 connection dies mid-stream, not as a normal end', async () => {
+    const c = client('edge-1', 4);
+    const { resourceVersion } = await c.list('/api/v1/namespaces');
+    let opened = false;
+    const watching = c.watch(
+      '/api/v1/namespaces',
+      { resourceVersion },
+      () => undefined,
+      new AbortController().signal,
+      () => (opened = true),
+    );
+    await eventually(() => opened, 2000, 'watch open');
+    await edge.setFaults({ offline: 'down' });
+    await expect(watching).rejects.toMatchObject({ kind: 'unreachable' });
+    await edge.setFaults({ offline: null });
+    await expect(c.version()).resolves.toMatchObject({ gitVersion: edge.spec.kubernetesVersion });
+  });
+
+  it('does not let a blackholed cluster’s pending handshake hold up the handshakes of reachable ones', async () => {
+    const handshakes = new RequestLimit(1);
+    const dark = createKubeClient('edge-1', creds('edge-1'), { http2Connection: { handshakes } });
+    const lit = createKubeClient('dc-1', creds('dc-1'), { http2Connection: { handshakes } });
+    opened.push({ stop: () => dark.close() }, { stop: () => lit.close() });
+    await edge.setFaults({ offline: 'blackhole' });
+    await expect(dark.version({ timeoutMs: 200 })).rejects.toMatchObject({ kind: 'timeout' });
+    const started = Date.now();
+    await expect(lit.version({ timeoutMs: 4000 })).resolves.toMatchObject({ gitVersion: 'v1.31.4' });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('reports a stream the server resets as unreachable, and keeps using the connection', async () => {
+    const c = client('edge-1', 4);
+    await c.version();
+    await edge.setFaults({ flaky: 1 });
+    await expect(c.version()).rejects.toMatchObject({ kind: 'unreachable', errno: 'ERR_HTTP2_STREAM_ERROR' });
+    await edge.setFaults({ flaky: 0 });
+    await expect(c.version()).resolves.toMatchObject({ gitVersion: edge.spec.kubernetesVersion });
+    expect(edge.openConnections).toBe(1);
   });
 
   it('fails with typed errors: http (status, reason), expired (410), unreachable, timeout', async () => {

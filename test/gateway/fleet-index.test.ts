@@ -96,6 +96,12 @@ beforeAll(async () => {
     conn.start();
   }
   await eventually(() => [...conns.values()].every((c) => c.state === 'READY'), 8000, 'every cluster READY');
+  // READY means the lists are in; the watches open just after (over HTTP/2, within milliseconds).
+  await eventually(
+    () => [...conns.values()].every((c) => !c.freshness(['Node', 'Namespace', 'Service', 'Event']).stale),
+    3000,
+    'every eager watch open',
+  );
 });
 afterAll(async () => {
   await Promise.all([...conns.values()].map((c) => c.stop()));
