@@ -12,7 +12,7 @@
  * the smart-city shape plus `--large` data-centre clusters of 63 nodes and ~255 pods), and
  * for each protocol a fresh gateway process that imports the kubeconfig the way the gateway
  * does, opens one ClusterConnection per context under a FleetIndex (default options: eager
- * Node, Namespace, Service and Event caches, /version probes) and reports:
+ * Node and Namespace caches, /version probes) and reports:
  *
  * - sync: from start() until every connection is READY (50th, 90th and last cluster)
  * - RSS after sync, after global.gc(), less the RSS before any connection existed, per cluster

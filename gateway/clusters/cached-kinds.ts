@@ -49,7 +49,11 @@ export const CACHED_KINDS: { readonly [K in CachedKind]: CachedKindSpec<K> } = {
 };
 
 /**
- * Kinds cached from the moment a cluster connects. Pods and Deployments start on first use
- * (`ClusterConnection.ensure`): they are most of a cluster's objects and most of its churn.
+ * Kinds cached from the moment a cluster connects: what every fleet view needs (nodes for
+ * architectures and readiness, namespaces to skip clusters a namespaced query cannot match).
+ * Pods, Deployments, Services and Events start on first use (`ClusterConnection.ensure`) and
+ * stay cached from then on: each open watch costs about 20 KiB per cluster, and Events are
+ * the bulkiest kind, so caching them all from the start would put a 1,000-cluster gateway
+ * past its memory budget (docs/benchmarks.md) for kinds many deployments never query.
  */
-export const EAGER_KINDS: readonly CachedKind[] = ['Node', 'Namespace', 'Service', 'Event'];
+export const EAGER_KINDS: readonly CachedKind[] = ['Node', 'Namespace'];

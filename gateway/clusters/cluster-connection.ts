@@ -40,7 +40,7 @@ export interface ClusterConnectionOptions {
   client?: Omit<KubeClientOptions, 'onContact'>;
   /** Passed to every watch cache. */
   cache?: WatchCacheOptions;
-  /** Kinds cached from the first contact on. @default Node, Namespace, Service, Event */
+  /** Kinds cached from the first contact on. @default Node, Namespace (EAGER_KINDS) */
   eagerKinds?: readonly CachedKind[];
 }
 

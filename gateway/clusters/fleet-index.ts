@@ -202,9 +202,10 @@ export class FleetIndex {
     return this.collect(q.target, ['Namespace'], undefined, gather, (i) => i.namespace, opts);
   }
 
-  /** Services of the targeted clusters. */
-  services(q: ServiceQuery = {}, opts: ReadOptions = {}): FleetResult<FleetService> {
+  /** Services of the targeted clusters; starts their service caches on first use. */
+  async services(q: ServiceQuery = {}, opts: ReadOptions = {}): Promise<FleetResult<FleetService>> {
     const match = this.objectMatcher(q);
+    if (!opts.overrides) await this.ensureLazy(q.target, q.namespace, ['Service']);
     const gather = (read: ClusterReader, cluster: string): FleetService[] =>
       read
         .list('Service', q.namespace)
@@ -213,9 +214,10 @@ export class FleetIndex {
     return this.collect(q.target, ['Service'], q.namespace, gather, (i) => i.service, opts);
   }
 
-  /** Events of the targeted clusters. */
-  events(q: EventQuery = {}, opts: ReadOptions = {}): FleetResult<FleetEvent> {
+  /** Events of the targeted clusters; starts their event caches on first use. */
+  async events(q: EventQuery = {}, opts: ReadOptions = {}): Promise<FleetResult<FleetEvent>> {
     const match = this.objectMatcher(q);
+    if (!opts.overrides) await this.ensureLazy(q.target, q.namespace, ['Event']);
     const gather = (read: ClusterReader, cluster: string): FleetEvent[] =>
       read
         .list('Event', q.namespace)
@@ -338,7 +340,7 @@ export class FleetIndex {
   private async ensureLazy(
     target: ClusterTarget | undefined,
     namespace: string | undefined,
-    kinds: readonly ('Pod' | 'Deployment')[],
+    kinds: readonly CachedKind[],
   ): Promise<void> {
     const waits: Promise<boolean>[] = [];
     for (const name of this.resolveTarget(target).clusters) {

@@ -133,13 +133,13 @@ export class FleetReads {
   /** Services. */
   async services(q: ServiceQuery, page: PageRequest, mode: ReadMode = {}): Promise<FleetPage<FleetService>> {
     const opts = await this.readOptions(q.target, ['Service'], mode);
-    return this.page('services', this.connections.index.services(q, opts), (i) => i.service, page);
+    return this.page('services', await this.connections.index.services(q, opts), (i) => i.service, page);
   }
 
   /** core/v1 Events. */
   async events(q: EventQuery, page: PageRequest, mode: ReadMode = {}): Promise<FleetPage<FleetEvent>> {
     const opts = await this.readOptions(q.target, ['Event'], mode);
-    return this.page('events', this.connections.index.events(q, opts), (i) => i.event, page);
+    return this.page('events', await this.connections.index.events(q, opts), (i) => i.event, page);
   }
 
   /** Registered clusters the target selects, by name; VALIDATION_FAILED for a bad selector. */

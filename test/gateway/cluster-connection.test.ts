@@ -24,6 +24,8 @@ const FAST: ClusterConnectionOptions = {
   reconnectBackoff: { initialMs: 100, maxMs: 400 },
   client: { requestTimeoutMs: 1000 },
   cache: { backoff: { initialMs: 50, maxMs: 400 } },
+  // Several watches per cluster, as a connection has once queries started the lazy kinds.
+  eagerKinds: ['Node', 'Namespace', 'Service', 'Event'],
 };
 
 let t: TestFleet;

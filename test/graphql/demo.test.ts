@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startTestGateway } from '../helpers/gateway.js';
-import { smallScenario, startTestFleet } from '../helpers/sim.js';
+import { eventually, smallScenario, startTestFleet } from '../helpers/sim.js';
 
 interface ClustersData {
   clusters: { totalCount: number; nodes: { name: string; source: string; state: string; server: string }[] };
@@ -22,8 +22,16 @@ describe('demo mode', () => {
     const real = await startTestFleet(smallScenario(), 0.02);
     try {
       const first = await startTestGateway({ dataDir, demo: { timeScale: 0.05 } });
-      await first.settled();
-      const a = await first.gql<ClustersData>(CLUSTERS);
+      const allReady = (r: { data?: ClustersData | null }) =>
+        r.data?.clusters.nodes.every((c) => c.state === 'READY');
+      const a = await eventually(
+        async () => {
+          const r = await first.gql<ClustersData>(CLUSTERS);
+          return allReady(r) ? r : undefined;
+        },
+        15_000,
+        'demo clusters READY',
+      );
       expect(a.data?.clusters.totalCount).toBe(15);
       expect(a.data?.clusters.nodes.every((c) => c.source === 'DEMO' && c.state === 'READY')).toBe(true);
       // A real cluster registered next to the demo.
@@ -38,8 +46,14 @@ describe('demo mode', () => {
 
       const second = await startTestGateway({ dataDir, demo: { timeScale: 0.05 } });
       try {
-        await second.settled();
-        const b = await second.gql<ClustersData>(CLUSTERS);
+        const b = await eventually(
+          async () => {
+            const r = await second.gql<ClustersData>(CLUSTERS);
+            return allReady(r) ? r : undefined;
+          },
+          15_000,
+          'all clusters READY after restart',
+        );
         expect(b.data?.clusters.totalCount).toBe(16);
         const demo = b.data?.clusters.nodes.filter((c) => c.source === 'DEMO') ?? [];
         expect(demo).toHaveLength(15);
