@@ -111,3 +111,49 @@ export interface ClusterTarget {
 export function unreachable(value: never, what = 'value'): never {
   throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
 }
+
+/**
+ * What happened to a node, as the nodeEvents subscription reports it.
+ * - NODE_ADDED / NODE_REMOVED: the node object appeared or went away.
+ * - NODE_READY / NODE_NOT_READY / NODE_UNKNOWN: its Ready condition became True, False or
+ *   Unknown (Unknown: the kubelet's heartbeats stopped).
+ * - NODE_CONDITION_CHANGED: a pressure or network condition (MemoryPressure, DiskPressure,
+ *   PIDPressure, NetworkUnavailable, ...) changed status.
+ * - NODE_CORDONED / NODE_UNCORDONED: spec.unschedulable changed.
+ * - KUBERNETES_EVENT: a core/v1 Event about the node was recorded (or its count grew).
+ */
+export const NodeEventType = {
+  NODE_ADDED: 'NODE_ADDED',
+  NODE_REMOVED: 'NODE_REMOVED',
+  NODE_READY: 'NODE_READY',
+  NODE_NOT_READY: 'NODE_NOT_READY',
+  NODE_UNKNOWN: 'NODE_UNKNOWN',
+  NODE_CONDITION_CHANGED: 'NODE_CONDITION_CHANGED',
+  NODE_CORDONED: 'NODE_CORDONED',
+  NODE_UNCORDONED: 'NODE_UNCORDONED',
+  KUBERNETES_EVENT: 'KUBERNETES_EVENT',
+} as const;
+/** One of NodeEventType. */
+export type NodeEventType = (typeof NodeEventType)[keyof typeof NodeEventType];
+
+/**
+ * What happened to a cluster, as the clusterEvents subscription reports it: transitions of
+ * its ClusterState (ONLINE is READY; CONNECTING and SYNCING are steps on the way and not
+ * reported) and its registration.
+ */
+export const ClusterEventType = {
+  CLUSTER_ONLINE: 'CLUSTER_ONLINE',
+  CLUSTER_DEGRADED: 'CLUSTER_DEGRADED',
+  CLUSTER_OFFLINE: 'CLUSTER_OFFLINE',
+  CLUSTER_REGISTERED: 'CLUSTER_REGISTERED',
+  CLUSTER_UNREGISTERED: 'CLUSTER_UNREGISTERED',
+} as const;
+/** One of ClusterEventType. */
+export type ClusterEventType = (typeof ClusterEventType)[keyof typeof ClusterEventType];
+
+/**
+ * WebSocket close code for a subscriber that fell too far behind (its buffer of undelivered
+ * events overflowed). graphql-ws clients retry it (it is not one of the codes they treat as
+ * fatal); resume with the last cursor received.
+ */
+export const CLOSE_SUBSCRIBER_TOO_SLOW = 4529;

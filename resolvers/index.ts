@@ -4,6 +4,7 @@ import type { Resolvers } from '../gateway/graphql/resolvers-types.generated.js'
 import { auditResolvers } from './audit.js';
 import { clusterResolvers } from './clusters.js';
 import { connectionResolvers } from './connections.js';
+import { eventResolvers } from './events.js';
 import { kubernetesResolvers } from './kubernetes.js';
 
 /** Resolver maps, merged by makeExecutableSchema. */
@@ -13,4 +14,5 @@ export const resolvers: Resolvers[] = [
   kubernetesResolvers,
   auditResolvers,
   connectionResolvers,
+  eventResolvers,
 ];

@@ -25,6 +25,8 @@ export interface ProjectionByKind {
   Event: EventProjection;
   Pod: PodProjection;
   Deployment: DeploymentProjection;
+  /** core/v1 Events about nodes only (a field-selected watch), for the nodeEvents subscription. */
+  NodeEvent: EventProjection;
 }
 
 /** A kind the cluster layer caches. */
@@ -35,6 +37,8 @@ export interface CachedKindSpec<K extends CachedKind> {
   kind: K;
   /** All-namespaces collection path. */
   path: string;
+  /** Extra list and watch parameters (a field selector). */
+  query?: Readonly<Record<string, string>>;
   project: (obj: unknown) => ProjectionByKind[K] | undefined;
 }
 
@@ -46,14 +50,21 @@ export const CACHED_KINDS: { readonly [K in CachedKind]: CachedKindSpec<K> } = {
   Event: { kind: 'Event', path: '/api/v1/events', project: projectEvent },
   Pod: { kind: 'Pod', path: '/api/v1/pods', project: projectPod },
   Deployment: { kind: 'Deployment', path: '/apis/apps/v1/deployments', project: projectDeployment },
+  NodeEvent: {
+    kind: 'NodeEvent',
+    path: '/api/v1/events',
+    query: { fieldSelector: 'involvedObject.kind=Node' },
+    project: projectEvent,
+  },
 };
 
 /**
  * Kinds cached from the moment a cluster connects: what every fleet view needs (nodes for
- * architectures and readiness, namespaces to skip clusters a namespaced query cannot match).
+ * architectures and readiness, namespaces to skip clusters a namespaced query cannot match),
+ * and the Events about nodes that the nodeEvents subscription logs even while nobody listens.
  * Pods, Deployments, Services and Events start on first use (`ClusterConnection.ensure`) and
  * stay cached from then on: each open watch costs about 20 KiB per cluster, and Events are
  * the bulkiest kind, so caching them all from the start would put a 1,000-cluster gateway
  * past its memory budget (docs/benchmarks.md) for kinds many deployments never query.
  */
-export const EAGER_KINDS: readonly CachedKind[] = ['Node', 'Namespace'];
+export const EAGER_KINDS: readonly CachedKind[] = ['Node', 'Namespace', 'NodeEvent'];

@@ -40,7 +40,7 @@ export interface ClusterConnectionOptions {
   client?: Omit<KubeClientOptions, 'onContact'>;
   /** Passed to every watch cache. */
   cache?: WatchCacheOptions;
-  /** Kinds cached from the first contact on. @default Node, Namespace (EAGER_KINDS) */
+  /** Kinds cached from the first contact on. @default Node, Namespace, NodeEvent (EAGER_KINDS) */
   eagerKinds?: readonly CachedKind[];
 }
 
@@ -146,6 +146,7 @@ export class ClusterConnection {
       Event: cache('Event'),
       Pod: cache('Pod'),
       Deployment: cache('Deployment'),
+      NodeEvent: cache('NodeEvent'),
     };
   }
 

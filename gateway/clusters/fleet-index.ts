@@ -363,15 +363,7 @@ export class FleetIndex {
   }
 
   private parseSelector(text: string | undefined, field = 'clusterLabelSelector'): LabelSelector | undefined {
-    if (text === undefined || text.trim() === '') return undefined;
-    try {
-      return parseLabelSelector(text);
-    } catch (e) {
-      throw validationFailed(
-        `${field} ${JSON.stringify(text)} is not a valid label selector (${e instanceof Error ? e.message : String(e)}); expected Kubernetes selector syntax such as "tier=edge,env in (prod)"`,
-        { [field]: text },
-      );
-    }
+    return parseSelectorField(text, field);
   }
 
   private indexMetadata(m: ClusterMetadata): void {
@@ -432,4 +424,20 @@ function unionOf<K>(index: Map<K, Set<string>>, keys: readonly K[]): Set<string>
 function compareIdentity(a: ObjectIdentity, b: ObjectIdentity): number {
   if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/**
+ * A label selector given in field, parsed; undefined for an absent or blank one. Throws
+ * VALIDATION_FAILED naming the field and the expected syntax.
+ */
+export function parseSelectorField(text: string | undefined, field: string): LabelSelector | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  try {
+    return parseLabelSelector(text);
+  } catch (e) {
+    throw validationFailed(
+      `${field} ${JSON.stringify(text)} is not a valid label selector (${e instanceof Error ? e.message : String(e)}); expected Kubernetes selector syntax such as "tier=edge,env in (prod)"`,
+      { [field]: text },
+    );
+  }
 }

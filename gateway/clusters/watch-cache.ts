@@ -212,6 +212,7 @@ export class WatchCache<K extends CachedKind> {
         await this.client.watch(
           this.spec.path,
           {
+            ...this.spec.query,
             resourceVersion: this.rv,
             allowWatchBookmarks: true,
             timeoutSeconds: Math.round(min + Math.random() * Math.max(0, max - min)),
@@ -264,7 +265,7 @@ export class WatchCache<K extends CachedKind> {
     do {
       const page = await this.client.list(
         this.spec.path,
-        { limit: this.pageSize, continue: continueToken },
+        { ...this.spec.query, limit: this.pageSize, continue: continueToken },
         {
           signal,
           ...(this.options.listTimeoutMs !== undefined ? { timeoutMs: this.options.listTimeoutMs } : {}),

@@ -14,6 +14,11 @@ export interface GatewayContext {
   requestId: string;
   /** This request's live reader (DataLoader batching across its fields). */
   live: LiveReads;
+  /**
+   * Closes the caller's WebSocket with a code and reason (subscriptions cut off a subscriber
+   * that fell behind); absent over HTTP.
+   */
+  closeConnection?: (code: number, reason: string) => void;
   /** Problems reported as errors next to the data; `path` is the field's response path. */
   problems: { error: FleetError; path: readonly (string | number)[] }[];
 }

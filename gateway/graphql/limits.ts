@@ -16,10 +16,17 @@ export interface QueryLimits {
   maxAliases: number;
   /** Largest estimated cost (objects 2, scalars 1, times depth factor). @default 100000 (a 1,000-item page of ~40 fields) */
   maxCost: number;
+  /** Most subscriptions open at once on one WebSocket. @default 100 */
+  maxSubscriptionsPerConnection?: number;
 }
 
 /** The defaults, generous for dashboards and tight enough to stop abuse. */
-export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 12, maxAliases: 20, maxCost: 100_000 };
+export const DEFAULT_LIMITS: QueryLimits = {
+  maxDepth: 12,
+  maxAliases: 20,
+  maxCost: 100_000,
+  maxSubscriptionsPerConnection: 100,
+};
 
 function reject(ctx: ValidationContext | null, error: GraphQLError): void {
   ctx?.reportError(

@@ -15,6 +15,7 @@ import type { FleetPage, FleetSummary, Freshness, SiteSummary } from '../service
 import type { FleetApiResource, FleetResource } from '../service/fleet-resources.js';
 import type { Page } from '../service/pagination.js';
 import type { AuditEntry } from '../store/types.js';
+import type { ClusterEventData, Delivered, NodeEventData } from '../events/types.js';
 
 export type ClusterView = ConnectedCluster;
 export type SiteView = SiteSummary;
@@ -34,3 +35,5 @@ export interface ApiResourceListView {
   resources: FleetApiResource[];
   freshness: Freshness[];
 }
+export type NodeEventView = Delivered<NodeEventData>;
+export type ClusterEventView = Delivered<ClusterEventData>;

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ClusterView as ClusterViewModel, SiteView as SiteViewModel, FleetSummaryView as FleetSummaryViewModel, ResourceView as ResourceViewModel, FreshnessView as FreshnessViewModel, NodePage as NodePageModel, PodPage as PodPageModel, DeploymentPage as DeploymentPageModel, NamespacePage as NamespacePageModel, ServicePage as ServicePageModel, EventPage as EventPageModel, ResourcePage as ResourcePageModel, ClusterPage as ClusterPageModel, AuditPageView as AuditPageViewModel, ApiResourceListView as ApiResourceListViewModel } from './models.js';
+import type { ClusterView as ClusterViewModel, SiteView as SiteViewModel, FleetSummaryView as FleetSummaryViewModel, ResourceView as ResourceViewModel, FreshnessView as FreshnessViewModel, NodePage as NodePageModel, PodPage as PodPageModel, DeploymentPage as DeploymentPageModel, NamespacePage as NamespacePageModel, ServicePage as ServicePageModel, EventPage as EventPageModel, ResourcePage as ResourcePageModel, ClusterPage as ClusterPageModel, AuditPageView as AuditPageViewModel, ApiResourceListView as ApiResourceListViewModel, NodeEventView as NodeEventViewModel, ClusterEventView as ClusterEventViewModel } from './models.js';
 import type { FleetNode as FleetNodeModel, FleetPod as FleetPodModel, FleetDeployment as FleetDeploymentModel, FleetNamespace as FleetNamespaceModel, FleetService as FleetServiceModel, FleetEvent as FleetEventModel } from '../clusters/fleet-queries.js';
 import type { AuditEntry as AuditEntryModel } from '../store/types.js';
 import type { GatewayContext } from './context.js';
@@ -180,6 +180,52 @@ export type ClusterEdge = {
   __typename?: 'ClusterEdge';
   cursor: Scalars['String']['output'];
   node: Cluster;
+};
+
+/** Something that happened to a cluster. */
+export type ClusterEvent = {
+  __typename?: 'ClusterEvent';
+  /** Architectures of its nodes, as last known. */
+  architectures: Array<Architecture>;
+  cluster: Scalars['String']['output'];
+  /** Pass it as `after` to resume after this event. */
+  cursor: Scalars['String']['output'];
+  /** Cluster labels at the time. */
+  labels: Scalars['StringMap']['output'];
+  /** The failure behind CLUSTER_DEGRADED or CLUSTER_OFFLINE. */
+  lastError?: Maybe<ClusterProblem>;
+  /** When the gateway observed it. */
+  observedAt: Scalars['DateTime']['output'];
+  /** For CLUSTER_ONLINE after DEGRADED or OFFLINE: seconds since the cluster stopped being READY. */
+  outageSeconds?: Maybe<Scalars['Float']['output']>;
+  /** The state reported before (null for the first). */
+  previousState?: Maybe<ClusterState>;
+  /** Why, in words (the DEGRADED reasons, the last error of an OFFLINE cluster). */
+  reason?: Maybe<Scalars['String']['output']>;
+  site: Scalars['String']['output'];
+  state: ClusterState;
+  type: ClusterEventType;
+};
+
+/** What happened to a cluster. */
+export type ClusterEventType =
+  /** It is reachable but some watches or requests fail. */
+  | 'CLUSTER_DEGRADED'
+  /** No contact for longer than the detection time (15 s by default). */
+  | 'CLUSTER_OFFLINE'
+  /** It became READY (first contact, or recovery; outageSeconds tells how long it was not). */
+  | 'CLUSTER_ONLINE'
+  /** It was registered. */
+  | 'CLUSTER_REGISTERED'
+  /** It was unregistered. */
+  | 'CLUSTER_UNREGISTERED';
+
+/** Which cluster events to deliver. */
+export type ClusterEventWhere = {
+  /** Clusters, sites, architectures (any of the cluster's) and cluster labels. */
+  target?: InputMaybe<ClusterTarget>;
+  /** Event types; absent means all. */
+  types?: InputMaybe<Array<ClusterEventType>>;
 };
 
 /** How current one targeted cluster's part of a list is. */
@@ -495,6 +541,20 @@ export type KubernetesDistro =
   | 'KUBERNETES'
   | 'RKE2';
 
+/** The core/v1 Event a KUBERNETES_EVENT reports. */
+export type KubernetesEventInfo = {
+  __typename?: 'KubernetesEventInfo';
+  count: Scalars['Int']['output'];
+  message?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  namespace: Scalars['String']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  /** The component that recorded it (kubelet, node-controller, ...). */
+  source?: Maybe<Scalars['String']['output']>;
+  /** Normal or Warning. */
+  type?: Maybe<Scalars['String']['output']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Registers every context (or the listed ones) of a kubeconfig, all or nothing. */
@@ -607,6 +667,64 @@ export type NodeEdge = {
   node: Node;
 };
 
+/** Something that happened to a node. */
+export type NodeEvent = {
+  __typename?: 'NodeEvent';
+  /** The node's architecture. */
+  architecture?: Maybe<Architecture>;
+  cluster: Scalars['String']['output'];
+  /** For NODE_CONDITION_CHANGED: the condition type. */
+  condition?: Maybe<Scalars['String']['output']>;
+  /** State after (for KUBERNETES_EVENT: the node's state then); null for NODE_REMOVED. */
+  current?: Maybe<NodeState>;
+  /** Pass it as `after` to resume after this event. */
+  cursor: Scalars['String']['output'];
+  /** For KUBERNETES_EVENT: the Event. */
+  kubernetesEvent?: Maybe<KubernetesEventInfo>;
+  /** The node as it was then (for NODE_REMOVED: before it went). */
+  node?: Maybe<Node>;
+  nodeName: Scalars['String']['output'];
+  /** When the gateway observed it. */
+  observedAt: Scalars['DateTime']['output'];
+  /** When it happened on the cluster, when the cluster says (condition transition, Event time). */
+  occurredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** State before; null for NODE_ADDED and KUBERNETES_EVENT. */
+  previous?: Maybe<NodeState>;
+  site: Scalars['String']['output'];
+  type: NodeEventType;
+};
+
+/** What happened to a node. */
+export type NodeEventType =
+  /** A core/v1 Event about the node was recorded, or its count grew. */
+  | 'KUBERNETES_EVENT'
+  /** The node object appeared. */
+  | 'NODE_ADDED'
+  /** A pressure or network condition (MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable) changed status. */
+  | 'NODE_CONDITION_CHANGED'
+  /** spec.unschedulable became true. */
+  | 'NODE_CORDONED'
+  /** Its Ready condition became False. */
+  | 'NODE_NOT_READY'
+  /** Its Ready condition became True. */
+  | 'NODE_READY'
+  /** The node object was deleted. */
+  | 'NODE_REMOVED'
+  /** spec.unschedulable became false. */
+  | 'NODE_UNCORDONED'
+  /** Its Ready condition became Unknown: the kubelet stopped posting status (heartbeats stopped). */
+  | 'NODE_UNKNOWN';
+
+/** Which node events to deliver. */
+export type NodeEventWhere = {
+  /** Node names; absent means all. */
+  nodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Clusters, sites, architectures (the node's) and cluster labels. */
+  target?: InputMaybe<ClusterTarget>;
+  /** Event types; absent means all. */
+  types?: InputMaybe<Array<NodeEventType>>;
+};
+
 /** Node readiness from its Ready condition. */
 export type NodeReadiness =
   | 'NOT_READY'
@@ -620,6 +738,14 @@ export type NodeResources = {
   cpu?: Maybe<Scalars['String']['output']>;
   memory?: Maybe<Scalars['String']['output']>;
   pods?: Maybe<Scalars['String']['output']>;
+};
+
+/** A node's state as events report it. */
+export type NodeState = {
+  __typename?: 'NodeState';
+  conditions: Array<Condition>;
+  readiness: NodeReadiness;
+  unschedulable: Scalars['Boolean']['output'];
 };
 
 export type NodeWhere = {
@@ -737,6 +863,11 @@ export type Query = {
   clusters: ClusterConnection;
   /** Deployments of the targeted clusters. */
   deployments: DeploymentConnection;
+  /**
+   * The cursor of the newest event. Ask for it before the state (first field of the request):
+   * subscribing after it then delivers every change the state does not show yet.
+   */
+  eventCursor: Scalars['String']['output'];
   /** core/v1 Events of the targeted clusters. */
   events: EventConnection;
   /** Node counts grouped by site x architecture x readiness, plus clusters by state: one call for a dashboard. */
@@ -973,6 +1104,58 @@ export type Site = {
   name: Scalars['String']['output'];
 };
 
+/**
+ * Live events for dashboards: what happens to nodes and clusters, from one event log that
+ * every subscriber shares. Every event has a cursor. To miss nothing, query the state with
+ * `eventCursor` first in the same request, then subscribe with `after:` that cursor; after a
+ * disconnect, subscribe again with the cursor of the last event received. The log keeps the
+ * newest 100,000 events (configurable); an older cursor is answered with CURSOR_EXPIRED:
+ * query the state again. See docs/api.md#subscriptions.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Cluster events: ClusterState transitions (CLUSTER_ONLINE when it becomes READY,
+   * CLUSTER_DEGRADED, CLUSTER_OFFLINE after the detection time, 15 s by default) and
+   * registrations.
+   */
+  clusterEvents: ClusterEvent;
+  /**
+   * Node events of the targeted clusters, in the order the gateway observed them (so per node
+   * too). A node of an unreachable cluster has no events: it is unknown until the cluster is
+   * back, and then only its real changes are reported.
+   */
+  nodeEvents: NodeEvent;
+};
+
+
+/**
+ * Live events for dashboards: what happens to nodes and clusters, from one event log that
+ * every subscriber shares. Every event has a cursor. To miss nothing, query the state with
+ * `eventCursor` first in the same request, then subscribe with `after:` that cursor; after a
+ * disconnect, subscribe again with the cursor of the last event received. The log keeps the
+ * newest 100,000 events (configurable); an older cursor is answered with CURSOR_EXPIRED:
+ * query the state again. See docs/api.md#subscriptions.
+ */
+export type SubscriptionClusterEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  where?: InputMaybe<ClusterEventWhere>;
+};
+
+
+/**
+ * Live events for dashboards: what happens to nodes and clusters, from one event log that
+ * every subscriber shares. Every event has a cursor. To miss nothing, query the state with
+ * `eventCursor` first in the same request, then subscribe with `after:` that cursor; after a
+ * disconnect, subscribe again with the cursor of the last event received. The log keeps the
+ * newest 100,000 events (configurable); an older cursor is answered with CURSOR_EXPIRED:
+ * query the state again. See docs/api.md#subscriptions.
+ */
+export type SubscriptionNodeEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  where?: InputMaybe<NodeEventWhere>;
+};
+
 export type Taint = {
   __typename?: 'Taint';
   effect: Scalars['String']['output'];
@@ -1083,6 +1266,9 @@ export type ResolversTypes = {
   ClusterConnection: ResolverTypeWrapper<ClusterPageModel>;
   ClusterCredentialsInput: ClusterCredentialsInput;
   ClusterEdge: ResolverTypeWrapper<Omit<ClusterEdge, 'node'> & { node: ResolversTypes['Cluster'] }>;
+  ClusterEvent: ResolverTypeWrapper<ClusterEventViewModel>;
+  ClusterEventType: ClusterEventType;
+  ClusterEventWhere: ClusterEventWhere;
   ClusterFreshness: ResolverTypeWrapper<FreshnessViewModel>;
   ClusterProblem: ResolverTypeWrapper<ClusterProblem>;
   ClusterSource: ClusterSource;
@@ -1108,6 +1294,7 @@ export type ResolversTypes = {
   ExecEnvVarInput: ExecEnvVarInput;
   FleetSummary: ResolverTypeWrapper<FleetSummaryViewModel>;
   FleetSummaryGroup: ResolverTypeWrapper<FleetSummaryGroup>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ImportKubeconfigInput: ImportKubeconfigInput;
   ImportKubeconfigResult: ResolverTypeWrapper<Omit<ImportKubeconfigResult, 'clusters'> & { clusters: Array<ResolversTypes['Cluster']> }>;
@@ -1116,6 +1303,7 @@ export type ResolversTypes = {
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   KubeconfigContextInput: KubeconfigContextInput;
   KubernetesDistro: KubernetesDistro;
+  KubernetesEventInfo: ResolverTypeWrapper<KubernetesEventInfo>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Namespace: ResolverTypeWrapper<FleetNamespaceModel>;
   NamespaceConnection: ResolverTypeWrapper<NamespacePageModel>;
@@ -1125,8 +1313,12 @@ export type ResolversTypes = {
   NodeAddress: ResolverTypeWrapper<NodeAddress>;
   NodeConnection: ResolverTypeWrapper<NodePageModel>;
   NodeEdge: ResolverTypeWrapper<Omit<NodeEdge, 'node'> & { node: ResolversTypes['Node'] }>;
+  NodeEvent: ResolverTypeWrapper<NodeEventViewModel>;
+  NodeEventType: NodeEventType;
+  NodeEventWhere: NodeEventWhere;
   NodeReadiness: NodeReadiness;
   NodeResources: ResolverTypeWrapper<NodeResources>;
+  NodeState: ResolverTypeWrapper<NodeState>;
   NodeWhere: NodeWhere;
   OrderBy: OrderBy;
   OrderDirection: OrderDirection;
@@ -1151,6 +1343,7 @@ export type ResolversTypes = {
   Site: ResolverTypeWrapper<SiteViewModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   StringMap: ResolverTypeWrapper<Scalars['StringMap']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Taint: ResolverTypeWrapper<Taint>;
   UnregisteredCluster: ResolverTypeWrapper<UnregisteredCluster>;
   UpdateClusterInput: UpdateClusterInput;
@@ -1170,6 +1363,8 @@ export type ResolversParentTypes = {
   ClusterConnection: ClusterPageModel;
   ClusterCredentialsInput: ClusterCredentialsInput;
   ClusterEdge: Omit<ClusterEdge, 'node'> & { node: ResolversParentTypes['Cluster'] };
+  ClusterEvent: ClusterEventViewModel;
+  ClusterEventWhere: ClusterEventWhere;
   ClusterFreshness: FreshnessViewModel;
   ClusterProblem: ClusterProblem;
   ClusterStateCount: ClusterStateCount;
@@ -1190,6 +1385,7 @@ export type ResolversParentTypes = {
   ExecEnvVarInput: ExecEnvVarInput;
   FleetSummary: FleetSummaryViewModel;
   FleetSummaryGroup: FleetSummaryGroup;
+  Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   ImportKubeconfigInput: ImportKubeconfigInput;
   ImportKubeconfigResult: Omit<ImportKubeconfigResult, 'clusters'> & { clusters: Array<ResolversParentTypes['Cluster']> };
@@ -1197,6 +1393,7 @@ export type ResolversParentTypes = {
   InvolvedObject: InvolvedObject;
   JSON: Scalars['JSON']['output'];
   KubeconfigContextInput: KubeconfigContextInput;
+  KubernetesEventInfo: KubernetesEventInfo;
   Mutation: Record<PropertyKey, never>;
   Namespace: FleetNamespaceModel;
   NamespaceConnection: NamespacePageModel;
@@ -1206,7 +1403,10 @@ export type ResolversParentTypes = {
   NodeAddress: NodeAddress;
   NodeConnection: NodePageModel;
   NodeEdge: Omit<NodeEdge, 'node'> & { node: ResolversParentTypes['Node'] };
+  NodeEvent: NodeEventViewModel;
+  NodeEventWhere: NodeEventWhere;
   NodeResources: NodeResources;
+  NodeState: NodeState;
   NodeWhere: NodeWhere;
   OrderBy: OrderBy;
   OwnerReference: OwnerReference;
@@ -1229,6 +1429,7 @@ export type ResolversParentTypes = {
   Site: SiteViewModel;
   String: Scalars['String']['output'];
   StringMap: Scalars['StringMap']['output'];
+  Subscription: Record<PropertyKey, never>;
   Taint: Taint;
   UnregisteredCluster: UnregisteredCluster;
   UpdateClusterInput: UpdateClusterInput;
@@ -1305,6 +1506,21 @@ export type ClusterConnectionResolvers<ContextType = GatewayContext, ParentType 
 export type ClusterEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ClusterEdge'] = ResolversParentTypes['ClusterEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType>;
+};
+
+export type ClusterEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ClusterEvent'] = ResolversParentTypes['ClusterEvent']> = {
+  architectures?: Resolver<Array<ResolversTypes['Architecture']>, ParentType, ContextType>;
+  cluster?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  labels?: Resolver<ResolversTypes['StringMap'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['ClusterProblem']>, ParentType, ContextType>;
+  observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  outageSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  previousState?: Resolver<Maybe<ResolversTypes['ClusterState']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  site?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['ClusterState'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['ClusterEventType'], ParentType, ContextType>;
 };
 
 export type ClusterFreshnessResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ClusterFreshness'] = ResolversParentTypes['ClusterFreshness']> = {
@@ -1448,6 +1664,16 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type KubernetesEventInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KubernetesEventInfo'] = ResolversParentTypes['KubernetesEventInfo']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   importKubeconfig?: Resolver<ResolversTypes['ImportKubeconfigResult'], ParentType, ContextType, RequireFields<MutationImportKubeconfigArgs, 'input'>>;
   registerCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationRegisterClusterArgs, 'input'>>;
@@ -1518,10 +1744,32 @@ export type NodeEdgeResolvers<ContextType = GatewayContext, ParentType extends R
   node?: Resolver<ResolversTypes['Node'], ParentType, ContextType>;
 };
 
+export type NodeEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NodeEvent'] = ResolversParentTypes['NodeEvent']> = {
+  architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
+  cluster?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  condition?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  current?: Resolver<Maybe<ResolversTypes['NodeState']>, ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kubernetesEvent?: Resolver<Maybe<ResolversTypes['KubernetesEventInfo']>, ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType>;
+  nodeName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  occurredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  previous?: Resolver<Maybe<ResolversTypes['NodeState']>, ParentType, ContextType>;
+  site?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['NodeEventType'], ParentType, ContextType>;
+};
+
 export type NodeResourcesResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NodeResources'] = ResolversParentTypes['NodeResources']> = {
   cpu?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   memory?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   pods?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type NodeStateResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NodeState'] = ResolversParentTypes['NodeState']> = {
+  conditions?: Resolver<Array<ResolversTypes['Condition']>, ParentType, ContextType>;
+  readiness?: Resolver<ResolversTypes['NodeReadiness'], ParentType, ContextType>;
+  unschedulable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type OwnerReferenceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['OwnerReference'] = ResolversParentTypes['OwnerReference']> = {
@@ -1577,6 +1825,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType, RequireFields<QueryClusterArgs, 'name'>>;
   clusters?: Resolver<ResolversTypes['ClusterConnection'], ParentType, ContextType, RequireFields<QueryClustersArgs, 'first'>>;
   deployments?: Resolver<ResolversTypes['DeploymentConnection'], ParentType, ContextType, RequireFields<QueryDeploymentsArgs, 'consistency' | 'deadlineMs' | 'first'>>;
+  eventCursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'consistency' | 'deadlineMs' | 'first'>>;
   fleetSummary?: Resolver<ResolversTypes['FleetSummary'], ParentType, ContextType, Partial<QueryFleetSummaryArgs>>;
   namespaces?: Resolver<ResolversTypes['NamespaceConnection'], ParentType, ContextType, RequireFields<QueryNamespacesArgs, 'consistency' | 'deadlineMs' | 'first'>>;
@@ -1659,6 +1908,11 @@ export interface StringMapScalarConfig extends GraphQLScalarTypeConfig<Resolvers
   name: 'StringMap';
 }
 
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  clusterEvents?: SubscriptionResolver<ResolversTypes['ClusterEvent'], "clusterEvents", ParentType, ContextType, Partial<SubscriptionClusterEventsArgs>>;
+  nodeEvents?: SubscriptionResolver<ResolversTypes['NodeEvent'], "nodeEvents", ParentType, ContextType, Partial<SubscriptionNodeEventsArgs>>;
+};
+
 export type TaintResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Taint'] = ResolversParentTypes['Taint']> = {
   effect?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1679,6 +1933,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Cluster?: ClusterResolvers<ContextType>;
   ClusterConnection?: ClusterConnectionResolvers<ContextType>;
   ClusterEdge?: ClusterEdgeResolvers<ContextType>;
+  ClusterEvent?: ClusterEventResolvers<ContextType>;
   ClusterFreshness?: ClusterFreshnessResolvers<ContextType>;
   ClusterProblem?: ClusterProblemResolvers<ContextType>;
   ClusterStateCount?: ClusterStateCountResolvers<ContextType>;
@@ -1697,6 +1952,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   ImportKubeconfigResult?: ImportKubeconfigResultResolvers<ContextType>;
   InvolvedObject?: InvolvedObjectResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  KubernetesEventInfo?: KubernetesEventInfoResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Namespace?: NamespaceResolvers<ContextType>;
   NamespaceConnection?: NamespaceConnectionResolvers<ContextType>;
@@ -1705,7 +1961,9 @@ export type Resolvers<ContextType = GatewayContext> = {
   NodeAddress?: NodeAddressResolvers<ContextType>;
   NodeConnection?: NodeConnectionResolvers<ContextType>;
   NodeEdge?: NodeEdgeResolvers<ContextType>;
+  NodeEvent?: NodeEventResolvers<ContextType>;
   NodeResources?: NodeResourcesResolvers<ContextType>;
+  NodeState?: NodeStateResolvers<ContextType>;
   OwnerReference?: OwnerReferenceResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Pod?: PodResolvers<ContextType>;
@@ -1721,6 +1979,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   ServicePort?: ServicePortResolvers<ContextType>;
   Site?: SiteResolvers<ContextType>;
   StringMap?: GraphQLScalarType;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Taint?: TaintResolvers<ContextType>;
   UnregisteredCluster?: UnregisteredClusterResolvers<ContextType>;
 };

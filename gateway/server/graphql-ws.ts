@@ -52,6 +52,8 @@ export interface GraphqlWsOptions {
   auth: TokenAuth;
   rules: readonly ValidationRule[];
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Most operations open at once on one socket; one more is refused with LIMIT_EXCEEDED. */
+  maxSubscriptions: number;
 }
 
 /** Serves graphql-ws next to HTTP; returns a function that closes every socket. */
@@ -95,12 +97,23 @@ export function attachGraphqlWs(options: GraphqlWsOptions): () => Promise<void> 
         actor: ctx.extra.actor ?? 'unknown',
         requestId: randomUUID(),
         live: options.gateway.reads.liveReader(),
+        closeConnection: (code, reason) => ctx.extra.socket.close(code, reason),
         problems: [],
       }),
       onNext: (_ctx, _id, _payload, args, result) =>
         format(result as ExecutionResult, args.contextValue as GatewayContext | undefined),
       // Called for errors before execution: parse and validation (limits carry their own code).
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: (ctx, _id, payload) => {
+        // graphql-ws has registered this operation already when it calls onSubscribe.
+        const open = Object.keys(ctx.subscriptions).length;
+        if (open > options.maxSubscriptions) {
+          return [
+            new GraphQLError(
+              `this connection has ${options.maxSubscriptions} operations open, the most allowed; complete one or open another connection`,
+              { extensions: { code: ErrorCode.LIMIT_EXCEEDED, limit: options.maxSubscriptions } },
+            ),
+          ];
+        }
         try {
           parse(payload.query);
           return undefined;

@@ -191,6 +191,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     auth,
     rules,
     formatError,
+    maxSubscriptions:
+      options.limits?.maxSubscriptionsPerConnection ?? DEFAULT_LIMITS.maxSubscriptionsPerConnection ?? 100,
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -20,6 +20,11 @@ export interface ConnectedCluster {
   connection: ClusterConnection;
 }
 
+/** A connection made or dropped, as listeners get it. */
+export type ConnectionChange =
+  | { type: 'connected'; cluster: ConnectedCluster }
+  | { type: 'disconnected'; name: string; connection: ClusterConnection };
+
 /** Where connection problems go. */
 export interface FleetConnectionsLogger {
   info(obj: Record<string, unknown>, msg: string): void;
@@ -52,6 +57,7 @@ export class FleetConnections {
   private readonly logger: FleetConnectionsLogger;
   private readonly options: ClusterConnectionOptions;
   private unsubscribe: (() => void) | undefined;
+  private readonly connectionListeners = new Set<(change: ConnectionChange) => void>();
   /** Registry events are applied one at a time, in order. */
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -104,6 +110,15 @@ export class FleetConnections {
     return [...this.clusters.values()].sort((a, b) => (a.registered.name < b.registered.name ? -1 : 1));
   }
 
+  /**
+   * Calls listener when a connection is made (before it starts, so the listener sees its
+   * first changes) or dropped (before it stops); returns the unsubscribe function.
+   */
+  onConnectionChange(listener: (change: ConnectionChange) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
+  }
+
   /** Number of clusters in each state. */
   stateCounts(): Map<string, number> {
     const out = new Map<string, number>();
@@ -119,7 +134,10 @@ export class FleetConnections {
     await this.queue;
     const all = [...this.clusters.values()];
     this.clusters.clear();
-    for (const c of all) this.index.removeCluster(c.registered.name);
+    for (const c of all) {
+      this.index.removeCluster(c.registered.name);
+      this.notify({ type: 'disconnected', name: c.registered.name, connection: c.connection });
+    }
     await Promise.all(all.map((c) => c.connection.stop()));
   }
 
@@ -157,12 +175,10 @@ export class FleetConnections {
     }
     if (this.stopped) return;
     const connection = new ClusterConnection(cluster.name, credentials, this.options);
-    this.clusters.set(cluster.name, {
-      registered: cluster,
-      authMethod: authMethodOf(credentials),
-      connection,
-    });
+    const connected = { registered: cluster, authMethod: authMethodOf(credentials), connection };
+    this.clusters.set(cluster.name, connected);
     this.index.upsertCluster(metadataOf(cluster), connection);
+    this.notify({ type: 'connected', cluster: connected });
     connection.start();
   }
 
@@ -171,7 +187,18 @@ export class FleetConnections {
     if (!current) return;
     this.clusters.delete(name);
     this.index.removeCluster(name);
+    this.notify({ type: 'disconnected', name, connection: current.connection });
     await current.connection.stop();
+  }
+
+  private notify(change: ConnectionChange): void {
+    for (const l of this.connectionListeners) {
+      try {
+        l(change);
+      } catch (e) {
+        this.logger.error({ err: e }, 'a connection listener failed');
+      }
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { SimFleet } from '../../sim/fleet.js';
 import type { ClusterConnectionOptions } from '../clusters/cluster-connection.js';
+import { FleetEvents, type FleetEventsOptions } from '../events/fleet-events.js';
 import { listKubeconfigContexts } from '../registry/kubeconfig.js';
 import { ClusterRegistry } from '../registry/registry.js';
 import { loadSecretBox, type SecretBox } from '../secrets.js';
@@ -36,6 +37,8 @@ export interface FleetGatewayOptions {
   demo?: DemoOptions | false;
   /** Import the contexts of this kubeconfig file that are not registered yet. */
   kubeconfig?: { path: string; yaml: string; site?: string };
+  /** Event log retention and subscriber buffers. */
+  events?: FleetEventsOptions;
 }
 
 /** How long demo mode waits for the demo clusters' first sync before serving. */
@@ -50,6 +53,7 @@ export class FleetGateway {
     readonly connections: FleetConnections,
     readonly reads: FleetReads,
     readonly resources: FleetResources,
+    readonly events: FleetEvents,
     readonly demoFleet: SimFleet | undefined,
     private readonly logger: Logger,
   ) {}
@@ -78,6 +82,21 @@ export class FleetGateway {
       logger: logger.child({ component: 'connections' }),
       ...(options.connection ? { connection: options.connection } : {}),
     });
+    let events: FleetEvents;
+    try {
+      // Before the connections start, so their first lists are diffed against the log's state.
+      events = await FleetEvents.open({
+        store,
+        registry,
+        connections,
+        logger: logger.child({ component: 'events' }),
+        ...(options.events ? { options: options.events } : {}),
+      });
+    } catch (e) {
+      await demoFleet?.stop();
+      await store.close();
+      throw e;
+    }
     await connections.start();
     // The demo fleet is local and answers in milliseconds: serve it synced, so the first
     // query of a newcomer already sees the whole fleet.
@@ -90,6 +109,7 @@ export class FleetGateway {
       connections,
       reads,
       new FleetResources(reads),
+      events,
       demoFleet,
       logger,
     );
@@ -105,6 +125,7 @@ export class FleetGateway {
   /** Stops connections, the demo fleet and the store. */
   async close(): Promise<void> {
     await this.connections.stop();
+    await this.events.close();
     await this.demoFleet?.stop();
     await this.store.close();
     this.logger.info('gateway services stopped');

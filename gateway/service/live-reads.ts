@@ -51,7 +51,7 @@ async function listLive(client: KubeClient, kind: CachedKind, deadline: number):
     if (left <= 0) throw new DeadlineError(client.cluster);
     const page = await client.list(
       spec.path,
-      { limit: LIVE_PAGE_SIZE, continue: continueToken },
+      { ...spec.query, limit: LIVE_PAGE_SIZE, continue: continueToken },
       { timeoutMs: left },
     );
     for (const obj of page.items) {

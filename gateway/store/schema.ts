@@ -3,6 +3,7 @@
  * Portable SQL only (text, integer; JSON and times as text) so a PostgreSQL store can follow
  * the same shape; the audit id column is the one dialect-specific spot.
  */
+import { randomBytes } from 'node:crypto';
 import type { Generated, Kysely, Migration, MigrationProvider } from 'kysely';
 
 /** Row of `clusters`. */
@@ -37,10 +38,42 @@ export interface AuditLogTable {
   error_message: string | null;
 }
 
+/** Row of `fleet_events`: the event log of the subscriptions. */
+export interface FleetEventsTable {
+  /** Assigned by the gateway, increasing, gap-free within one log. */
+  seq: number;
+  /** 'node' or 'cluster'. */
+  stream: string;
+  cluster: string;
+  /** ISO 8601 UTC, when the gateway observed it. */
+  time: string;
+  /** JSON: the whole event. */
+  payload: string;
+}
+
+/** Row of `event_state`: what the event log was last told, to diff fresh lists against. */
+export interface EventStateTable {
+  /** What kind of state: 'node', 'cluster', 'kubernetes-event'. */
+  scope: string;
+  cluster: string;
+  key: string;
+  /** JSON. */
+  value: string;
+}
+
+/** Row of `store_meta`. */
+export interface StoreMetaTable {
+  key: string;
+  value: string;
+}
+
 /** The store's database as Kysely sees it. */
 export interface FleetDatabase {
   clusters: ClustersTable;
   audit_log: AuditLogTable;
+  fleet_events: FleetEventsTable;
+  event_state: EventStateTable;
+  store_meta: StoreMetaTable;
 }
 
 const initial: Migration = {
@@ -80,7 +113,43 @@ const initial: Migration = {
   },
 };
 
+const events: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('fleet_events')
+      .addColumn('seq', 'integer', (c) => c.primaryKey())
+      .addColumn('stream', 'text', (c) => c.notNull())
+      .addColumn('cluster', 'text', (c) => c.notNull())
+      .addColumn('time', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('event_state')
+      .addColumn('scope', 'text', (c) => c.notNull())
+      .addColumn('cluster', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('event_state_pk', ['scope', 'cluster', 'key'])
+      .execute();
+    await db.schema
+      .createTable('store_meta')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .execute();
+    // Names this event log: cursors of another log (a new store) are told apart from ours.
+    await (db as Kysely<FleetDatabase>)
+      .insertInto('store_meta')
+      .values({ key: 'event_log_id', value: randomBytes(6).toString('base64url') })
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('store_meta').execute();
+    await db.schema.dropTable('event_state').execute();
+    await db.schema.dropTable('fleet_events').execute();
+  },
+};
+
 /** Migrations in order; names sort in the order they apply. Never edit one that has shipped. */
 export const fleetMigrations: MigrationProvider = {
-  getMigrations: () => Promise.resolve({ '0001_initial': initial }),
+  getMigrations: () => Promise.resolve({ '0001_initial': initial, '0002_events': events }),
 };

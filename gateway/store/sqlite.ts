@@ -18,7 +18,11 @@ import {
   type ClusterChanges,
   type ClusterRecord,
   type ClusterSource,
+  type EventLogBounds,
+  type EventStateEntry,
+  type EventStateWrites,
   type FleetStore,
+  type StoredEvent,
   type JsonValue,
   type NewAuditEntry,
   type NewClusterRecord,
@@ -200,6 +204,107 @@ class SqliteFleetStore implements FleetStore {
     return rows.length > query.limit && last !== undefined
       ? { entries: page, cursors, nextCursor: encodeAuditCursor(last.id) }
       : { entries: page, cursors };
+  }
+
+  async appendEvents(events: readonly StoredEvent[], state: EventStateWrites): Promise<void> {
+    await this.transaction(async (tx) => {
+      const db = (tx as SqliteFleetStore).db;
+      // Chunks stay under SQLite's bound-parameter limit.
+      for (let i = 0; i < events.length; i += 100) {
+        await db
+          .insertInto('fleet_events')
+          .values(
+            events.slice(i, i + 100).map((e) => ({
+              seq: e.seq,
+              stream: e.stream,
+              cluster: e.cluster,
+              time: e.time.toISOString(),
+              payload: JSON.stringify(e.payload),
+            })),
+          )
+          .execute();
+      }
+      for (const name of state.deleteClusters) {
+        await db.deleteFrom('event_state').where('cluster', '=', name).execute();
+      }
+      for (const d of state.delete) {
+        await db
+          .deleteFrom('event_state')
+          .where('scope', '=', d.scope)
+          .where('cluster', '=', d.cluster)
+          .where('key', '=', d.key)
+          .execute();
+      }
+      for (let i = 0; i < state.put.length; i += 100) {
+        await db
+          .insertInto('event_state')
+          .values(
+            state.put.slice(i, i + 100).map((p) => ({
+              scope: p.scope,
+              cluster: p.cluster,
+              key: p.key,
+              value: JSON.stringify(p.value),
+            })),
+          )
+          .onConflict((oc) =>
+            oc
+              .columns(['scope', 'cluster', 'key'])
+              .doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async listEvents(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .selectFrom('fleet_events')
+      .selectAll()
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      seq: r.seq,
+      stream: r.stream === 'cluster' ? 'cluster' : 'node',
+      cluster: r.cluster,
+      time: new Date(r.time),
+      payload: parseJson(r.payload, `event ${r.seq}`),
+    }));
+  }
+
+  async eventLogBounds(): Promise<EventLogBounds> {
+    const meta = await this.db
+      .selectFrom('store_meta')
+      .select('value')
+      .where('key', '=', 'event_log_id')
+      .executeTakeFirst();
+    if (meta === undefined) throw internal('the store has no event_log_id; was it migrated?');
+    const b = await this.db
+      .selectFrom('fleet_events')
+      .select((eb) => [eb.fn.min('seq').as('oldest'), eb.fn.max('seq').as('newest')])
+      .executeTakeFirst();
+    return { logId: meta.value, oldest: b?.oldest ?? null, newest: b?.newest ?? null };
+  }
+
+  async trimEvents(minSeq: number): Promise<number> {
+    const r = await this.db.deleteFrom('fleet_events').where('seq', '<', minSeq).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  async listEventState(): Promise<EventStateEntry[]> {
+    const rows = await this.db.selectFrom('event_state').selectAll().execute();
+    const out: EventStateEntry[] = [];
+    for (const r of rows) {
+      if (r.scope !== 'node' && r.scope !== 'cluster' && r.scope !== 'kubernetes-event') continue;
+      out.push({
+        scope: r.scope,
+        cluster: r.cluster,
+        key: r.key,
+        value: parseJson(r.value, `event state ${r.scope}/${r.cluster}/${r.key}`),
+      });
+    }
+    return out;
   }
 
   async transaction<T>(fn: (store: FleetStore) => Promise<T>): Promise<T> {

@@ -80,6 +80,43 @@ export interface AuditPage {
   nextCursor?: string;
 }
 
+/** One entry of the event log. */
+export interface StoredEvent {
+  /** Position in the log: increasing, gap-free. */
+  seq: number;
+  stream: 'node' | 'cluster';
+  cluster: string;
+  time: Date;
+  /** The whole event. */
+  payload: JsonValue;
+}
+
+/** What the event log last reported about something: a node, a cluster, a Kubernetes Event. */
+export interface EventStateEntry {
+  scope: 'node' | 'cluster' | 'kubernetes-event';
+  cluster: string;
+  key: string;
+  value: JsonValue;
+}
+
+/** Changes to the event state written together with a batch of events. */
+export interface EventStateWrites {
+  put: EventStateEntry[];
+  delete: Pick<EventStateEntry, 'scope' | 'cluster' | 'key'>[];
+  /** Clusters whose whole state goes (unregistered). */
+  deleteClusters: string[];
+}
+
+/** The event log's identity and extent. */
+export interface EventLogBounds {
+  /** Random name of this log, made with the store; cursors carry it. */
+  logId: string;
+  /** Oldest retained seq, null when the log is empty. */
+  oldest: number | null;
+  /** Newest seq, null when the log is empty. */
+  newest: number | null;
+}
+
 /** Everything persisted. Errors are FleetErrors (CONFLICT, NOT_FOUND, VALIDATION_FAILED). */
 export interface FleetStore {
   /** Inserts a cluster at version 1; CONFLICT when the name is taken. */
@@ -101,6 +138,16 @@ export interface FleetStore {
   appendAudit(entry: NewAuditEntry): Promise<AuditEntry>;
   /** Audit entries, newest first, filtered and paged. */
   listAudit(query: AuditQuery): Promise<AuditPage>;
+  /** Appends events (seqs assigned by the caller, above every stored one) and applies state writes, atomically. */
+  appendEvents(events: readonly StoredEvent[], state: EventStateWrites): Promise<void>;
+  /** Up to limit events with seq > afterSeq, oldest first. */
+  listEvents(afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  /** The log's id, oldest and newest seq. */
+  eventLogBounds(): Promise<EventLogBounds>;
+  /** Deletes events with seq below minSeq; returns how many went. */
+  trimEvents(minSeq: number): Promise<number>;
+  /** Every event state entry. */
+  listEventState(): Promise<EventStateEntry[]>;
   /**
    * Runs fn with a store whose writes commit together when fn resolves and roll back when it
    * throws. Use only the store passed to fn inside it. Nested calls join the outer transaction.

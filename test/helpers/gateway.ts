@@ -14,6 +14,7 @@ import type { ClusterConnectionOptions } from '../../gateway/clusters/cluster-co
 import type { QueryLimits } from '../../gateway/graphql/limits.js';
 import { TokenAuth } from '../../gateway/server/auth.js';
 import { startHttpServer, type RunningServer } from '../../gateway/server/http-server.js';
+import type { FleetEventsOptions } from '../../gateway/events/fleet-events.js';
 import { FleetGateway, type DemoOptions } from '../../gateway/service/fleet-gateway.js';
 
 /** A GraphQL response as the wire carries it. */
@@ -60,6 +61,8 @@ export interface TestGatewayOptions {
   dataDir?: string;
   host?: string;
   limits?: QueryLimits;
+  /** Event log retention and subscriber buffers. */
+  events?: FleetEventsOptions;
 }
 
 /** Fast connection settings for tests. */
@@ -97,6 +100,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     connection: options.connection ?? TEST_CONNECTION,
     demo: options.demo ?? false,
     ...(kubeconfig ? { kubeconfig } : {}),
+    ...(options.events ? { events: options.events } : {}),
   });
   const auth = new TokenAuth(new Map(Object.entries(options.tokens ?? {})));
   const server = await startHttpServer({

@@ -1,0 +1,117 @@
+/**
+ * One subscriber of the event log: an async iterator that first reads what it missed (from
+ * its `after` position, out of the log's memory window or the store), then switches to live
+ * events without a gap or a duplicate. The switch happens synchronously once the catch-up
+ * has reached the newest published event, and live events are offered in seq order, so the
+ * subscriber sees every matching event once, in log order.
+ *
+ * Live events wait in a bounded buffer until the consumer (the WebSocket) takes them; a
+ * consumer that falls past the limit is cut off (onOverflow) rather than grow memory.
+ */
+import type { EventLog, LoggedEvent } from './event-log.js';
+
+/** Options of one subscription. */
+export interface EventSubscriptionOptions<T> {
+  log: EventLog;
+  /** Seq to start after. */
+  after: number;
+  /** The delivered value of a matching event, undefined for one that does not match. */
+  select: (event: LoggedEvent) => T | undefined;
+  /** Live events buffered at most; one more calls onOverflow and ends the iterator. */
+  bufferLimit: number;
+  /** Called once when the buffer overflows. */
+  onOverflow: () => void;
+  /** Called once when the subscription ends, whatever the reason. */
+  onEnd: () => void;
+}
+
+const CATCH_UP_PAGE = 500;
+
+/** An async iterator over the matching events after a position. */
+export class EventSubscription<T> implements AsyncIterableIterator<T> {
+  private position: number;
+  private live = false;
+  private ended = false;
+  private readonly buffer: T[] = [];
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly options: EventSubscriptionOptions<T>) {
+    this.position = options.after;
+  }
+
+  /** True once the subscription reads live events. */
+  get isLive(): boolean {
+    return this.live;
+  }
+
+  /** Offers freshly published events (in seq order); ignored until the catch-up is done. */
+  offer(events: readonly LoggedEvent[]): void {
+    if (!this.live || this.ended) return;
+    for (const e of events) {
+      if (e.seq <= this.position) continue;
+      this.position = e.seq;
+      const value = this.options.select(e);
+      if (value === undefined) continue;
+      if (this.buffer.length >= this.options.bufferLimit) {
+        this.finish();
+        this.options.onOverflow();
+        return;
+      }
+      this.buffer.push(value);
+    }
+    this.wake?.();
+  }
+
+  async next(): Promise<IteratorResult<T>> {
+    for (;;) {
+      const value = this.buffer.shift();
+      if (value !== undefined) return { value, done: false };
+      if (this.ended) return { value: undefined, done: true };
+      if (!this.live) {
+        await this.catchUp();
+        continue;
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+
+  async return(): Promise<IteratorResult<T>> {
+    this.finish();
+    return { value: undefined, done: true };
+  }
+
+  async throw(e: unknown): Promise<IteratorResult<T>> {
+    this.finish();
+    throw e;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+
+  /** Reads one page of missed events into the buffer, or goes live when there are none. */
+  private async catchUp(): Promise<void> {
+    const log = this.options.log;
+    const page = await log.read(this.position, CATCH_UP_PAGE);
+    if (this.ended) return;
+    for (const e of page) {
+      if (e.seq <= this.position) continue;
+      this.position = e.seq;
+      const value = this.options.select(e);
+      if (value !== undefined) this.buffer.push(value);
+    }
+    // An empty page means the position is at (or past) the newest published event. Going
+    // live synchronously after the read means nothing is published in between: the next
+    // published event is the first one offered.
+    if (page.length === 0) this.live = true;
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.buffer.length = 0;
+    this.wake?.();
+    this.options.onEnd();
+  }
+}
