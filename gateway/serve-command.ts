@@ -26,6 +26,10 @@ Options (environment variable in brackets):
                        (default off) [FLEETGRAPH_DEMO=1|0]
   --tokens-file FILE   YAML map of actor name to API token, mode 0600 [FLEETGRAPH_TOKENS_FILE]
                        (a single token can be given as FLEETGRAPH_TOKEN)
+  --event-retention N  events kept in the subscription event log (default 100000)
+                       [FLEETGRAPH_EVENT_RETENTION]; older cursors get CURSOR_EXPIRED
+  --subscriber-buffer N  undelivered events a subscriber may fall behind before it is cut off
+                       with close code 4529 (default 1000) [FLEETGRAPH_SUBSCRIBER_BUFFER]
   --log-level LEVEL    trace, debug, info, warn, error, fatal, silent (default info) [FLEETGRAPH_LOG_LEVEL]
   -h, --help           show this help
 
@@ -43,6 +47,10 @@ export interface ServeConfig {
   tokensFile?: string;
   token?: string;
   logLevel: string;
+  /** Events kept in the event log. */
+  eventRetention: number;
+  /** Undelivered events per subscriber before it is cut off. */
+  subscriberBuffer: number;
 }
 
 class UsageError extends Error {}
@@ -67,6 +75,8 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServeC
         'no-demo': { type: 'boolean' },
         'tokens-file': { type: 'string' },
         'log-level': { type: 'string' },
+        'event-retention': { type: 'string' },
+        'subscriber-buffer': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -99,6 +109,16 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServeC
       `log level ${JSON.stringify(logLevel)} is invalid; expected trace, debug, info, warn, error, fatal or silent`,
     );
   }
+  const eventRetention = positiveInt(
+    flagOrEnv(values['event-retention'], env.FLEETGRAPH_EVENT_RETENTION) ?? '100000',
+    'event retention',
+    1000,
+  );
+  const subscriberBuffer = positiveInt(
+    flagOrEnv(values['subscriber-buffer'], env.FLEETGRAPH_SUBSCRIBER_BUFFER) ?? '1000',
+    'subscriber buffer',
+    10,
+  );
   const kubeconfig = flagOrEnv(values.kubeconfig, env.FLEETGRAPH_KUBECONFIG);
   const site = flagOrEnv(values.site, env.FLEETGRAPH_SITE);
   const tokensFile = flagOrEnv(values['tokens-file'], env.FLEETGRAPH_TOKENS_FILE);
@@ -109,11 +129,23 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServeC
     dataDir: resolve(flagOrEnv(values['data-dir'], env.FLEETGRAPH_DATA_DIR) ?? '.fleetgraph'),
     demo,
     logLevel,
+    eventRetention,
+    subscriberBuffer,
     ...(kubeconfig !== undefined ? { kubeconfig: resolve(kubeconfig) } : {}),
     ...(site !== undefined ? { site } : {}),
     ...(tokensFile !== undefined ? { tokensFile: resolve(tokensFile) } : {}),
     ...(token !== undefined && token !== '' ? { token } : {}),
   };
+}
+
+function positiveInt(text: string, what: string, min: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(
+      `${what} ${JSON.stringify(text)} is invalid; expected an integer of at least ${min}`,
+    );
+  }
+  return n;
 }
 
 /** Entry point of `fleetgraph serve`; resolves with the exit code after shutdown. */
@@ -151,6 +183,7 @@ export async function runServeCommand(argv: string[], env: NodeJS.ProcessEnv = p
       logger,
       demo: config.demo ? {} : false,
       ...(kubeconfig ? { kubeconfig } : {}),
+      events: { log: { retainEvents: config.eventRetention }, subscriberBuffer: config.subscriberBuffer },
     });
     try {
       running = await startHttpServer({ gateway, auth, logger, host: config.host, port: config.port });

@@ -344,5 +344,15 @@ describe('serve configuration', () => {
       /FLEETGRAPH_DEMO "yes" is invalid/,
     );
     expect(() => parseServeConfig(['--bogus'], {})).toThrow(/bogus/);
+    expect(parseServeConfig([], {})).toMatchObject({ eventRetention: 100_000, subscriberBuffer: 1000 });
+    expect(
+      parseServeConfig(['--event-retention', '5000'], { FLEETGRAPH_SUBSCRIBER_BUFFER: '50' }),
+    ).toMatchObject({ eventRetention: 5000, subscriberBuffer: 50 });
+    expect(() => parseServeConfig(['--event-retention', '10'], {})).toThrow(
+      /event retention "10" is invalid; expected an integer of at least 1000/,
+    );
+    expect(() => parseServeConfig([], { FLEETGRAPH_SUBSCRIBER_BUFFER: '1.5' })).toThrow(
+      /subscriber buffer "1.5" is invalid/,
+    );
   });
 });
