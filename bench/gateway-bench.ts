@@ -15,15 +15,15 @@
  *
  *   npm run bench:gateway -- --clusters 1000 --large 3
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import { gql, rssMiB, startGateway, startSim, stats, stopAll, untilAllReady } from './harness.js';
 
 const run = promisify(execFile);
 
@@ -42,67 +42,6 @@ const N = Number(values.clusters);
 const LARGE = Number(values.large);
 const CACHED_RUNS = Number(values['cached-runs']);
 const LIVE_RUNS = Number(values['live-runs']);
-const CLI = join(import.meta.dirname, '..', 'dist', 'gateway', 'cli.js');
-
-function rssMiB(pid: number): number {
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  return kb / 1024;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-function stats(ms: number[]): { p50: number; p99: number; mean: number } {
-  const s = [...ms].sort((a, b) => a - b);
-  return { p50: percentile(s, 50), p99: percentile(s, 99), mean: s.reduce((a, b) => a + b, 0) / s.length };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** Waits for the first stdout line matching re; rejects if the process exits first. */
-function waitForLine(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(
-      () => reject(new Error(`timeout waiting for ${re}: ${buf.slice(-500)}`)),
-      timeoutMs,
-    );
-    child.stdout?.on('data', (d: Buffer) => {
-      buf += d.toString();
-      // Only complete lines: the ready line of a large fleet arrives in several chunks.
-      const line = buf
-        .split('\n')
-        .slice(0, -1)
-        .find((l) => re.test(l));
-      if (line) {
-        clearTimeout(timer);
-        resolve(line);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`process exited (${code}): ${buf.slice(-500)}`)));
-  });
-}
-
-async function gql(
-  url: string,
-  query: string,
-): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query }),
-  });
-  return (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
-}
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'fleetgraph-gw-bench-'));
@@ -110,16 +49,7 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     // 1. The fleet.
-    const sim = spawn(
-      process.execPath,
-      [CLI, 'sim', '--clusters', String(N), '--large', String(LARGE), '--kubeconfig-out', kubeconfig],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    children.push(sim);
-    const ready = JSON.parse(await waitForLine(sim, /"adminUrl"/, 300_000)) as {
-      adminUrl: string;
-      clusters: { name: string; site: string; architectures: string[] }[];
-    };
+    const ready = await startSim({ clusters: N, large: LARGE, kubeconfigPath: kubeconfig }, children);
     const edge = ready.clusters.filter(
       (c) => c.architectures.includes('arm64') && c.name.startsWith('edge-'),
     );
@@ -144,43 +74,11 @@ async function main(): Promise<void> {
     }
 
     // 2. The gateway.
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const started = Date.now();
-    const gw = spawn(
-      process.execPath,
-      [
-        CLI,
-        'serve',
-        '--kubeconfig',
-        kubeconfig,
-        '--site',
-        'bench',
-        '--port',
-        String(port),
-        '--data-dir',
-        join(dir, 'data'),
-        '--log-level',
-        'warn',
-      ],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
+    const { url, pid, syncMs } = await startGateway(
+      { kubeconfigPath: kubeconfig, dataDir: join(dir, 'data'), clusters: N },
+      children,
     );
-    children.push(gw);
-    let syncMs = NaN;
-    for (;;) {
-      const r = await fetch(`${url}/readyz`).then(
-        (x) => x.json() as Promise<{ clusters: number; pending: number; byState: Record<string, number> }>,
-        () => undefined,
-      );
-      if (r && r.clusters === N && r.pending === 0 && (r.byState.READY ?? 0) === N) {
-        syncMs = Date.now() - started;
-        break;
-      }
-      if (Date.now() - started > 180_000) throw new Error(`no sync in 180 s: ${JSON.stringify(r)}`);
-      await new Promise((res) => setTimeout(res, 100));
-    }
     await new Promise((res) => setTimeout(res, 5000));
-    const pid = gw.pid ?? 0;
     const rssAfterSync = rssMiB(pid);
     console.log(
       `sync: ${(syncMs / 1000).toFixed(1)} s; gateway RSS after sync: ${rssAfterSync.toFixed(0)} MiB`,
@@ -251,16 +149,7 @@ async function main(): Promise<void> {
     // caches are still syncing as problems; wait until every cluster is READY again.
     console.log(`every-kind query: ${everyKind.errors?.length ?? 0} clusters still syncing at first answer`);
     const kindsStarted = Date.now();
-    for (;;) {
-      const r = (await fetch(`${url}/readyz`).then((x) => x.json())) as {
-        pending: number;
-        byState: Record<string, number>;
-      };
-      if (r.pending === 0 && (r.byState.READY ?? 0) === N) break;
-      if (Date.now() - kindsStarted > 120_000)
-        throw new Error(`caches not synced in 120 s: ${JSON.stringify(r)}`);
-      await new Promise((res) => setTimeout(res, 200));
-    }
+    await untilAllReady(url, N, kindsStarted + 120_000);
     console.log(`every kind synced on every cluster in ${((Date.now() - kindsStarted) / 1000).toFixed(1)} s`);
     await new Promise((res) => setTimeout(res, 10_000));
     const rssEveryKind = rssMiB(pid);
@@ -320,10 +209,7 @@ async function main(): Promise<void> {
     console.log('\nresults');
     console.table(rows);
   } finally {
-    for (const ch of children.reverse()) {
-      ch.kill('SIGTERM');
-      await new Promise((res) => (ch.exitCode !== null ? res(undefined) : ch.once('exit', res)));
-    }
+    await stopAll(children);
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,229 @@
+/**
+ * Subscription fan-out benchmark, as users run it: a simulated fleet (`fleetgraph sim`) and
+ * the gateway (`fleetgraph serve`) in their own processes, and this process as 1,000
+ * dashboards, each a graphql-ws connection with one nodeEvents subscription:
+ *
+ * - most follow one site (spread over every site), some a few clusters, and a few the whole
+ *   fleet's arm64 nodes (--fleet-wide), so each event reaches a realistic handful of them
+ * - then a burst of real node changes (cordon / uncordon through the simulator's admin API)
+ *   at --rate events/s for --seconds, round-robin over every edge cluster
+ *
+ * It reports delivery latency p50/p99 from the change (the admin request being sent: an
+ * upper bound) to the client's receipt, the deliveries expected by each subscriber's filter
+ * against those received (lost and duplicated must be 0), and the gateway's RSS.
+ *
+ *   npm run bench:fanout -- --clusters 1000 --subscribers 1000 --rate 500 --seconds 10
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { rssMiB, startGateway, startSim, stats, stopAll } from './harness.js';
+
+const { values } = parseArgs({
+  options: {
+    clusters: { type: 'string', default: '1000' },
+    subscribers: { type: 'string', default: '1000' },
+    'fleet-wide': { type: 'string', default: '10' },
+    rate: { type: 'string', default: '500' },
+    seconds: { type: 'string', default: '10' },
+  },
+});
+const N = Number(values.clusters);
+const SUBSCRIBERS = Number(values.subscribers);
+const FLEET_WIDE = Number(values['fleet-wide']);
+const RATE = Number(values.rate);
+const SECONDS = Number(values.seconds);
+
+interface Filter {
+  sites?: string[];
+  clusters?: string[];
+  architectures?: string[];
+}
+
+interface Subscriber {
+  filter: Filter;
+  matches: (cluster: string, site: string) => boolean;
+  /** cluster → events received, in order (one per change of that cluster's node). */
+  received: Map<string, number>;
+  duplicates: number;
+}
+
+interface NodeEventMsg {
+  cluster: string;
+  type: string;
+  cursor: string;
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'fleetgraph-fanout-'));
+  const kubeconfigPath = join(dir, 'kubeconfig.yaml');
+  const children: ChildProcess[] = [];
+  const clients: Client[] = [];
+  try {
+    const ready = await startSim({ clusters: N, large: 0, kubeconfigPath }, children);
+    const edge = ready.clusters.filter(
+      (c) => c.name.startsWith('edge-') && c.architectures.includes('arm64'),
+    );
+    const siteOf = new Map(ready.clusters.map((c) => [c.name, c.site]));
+    const sites = [...new Set(edge.map((c) => c.site))].sort();
+    const gw = await startGateway({ kubeconfigPath, dataDir: join(dir, 'data'), clusters: N }, children);
+    console.log(
+      `fleet: ${N} clusters, ${edge.length} edge, ${sites.length} sites; gateway READY in ${gw.syncMs} ms`,
+    );
+    await new Promise((r) => setTimeout(r, 3000));
+    const rssBefore = rssMiB(gw.pid);
+
+    // The subscribers.
+    const subs: Subscriber[] = [];
+    const latencies: number[] = [];
+    /** cluster → send times of its changes, in order. */
+    const sentAt = new Map<string, number[]>();
+    const wsUrl = `${gw.url.replace(/^http/, 'ws')}/graphql`;
+    let acked = 0;
+    for (let i = 0; i < SUBSCRIBERS; i++) {
+      let filter: Filter;
+      if (i < FLEET_WIDE) filter = { architectures: ['ARM64'] };
+      else if (i % 10 === 0) {
+        const picks = [0, 1, 2].map((k) => edge[(i * 7 + k * 131) % edge.length]?.name ?? '');
+        filter = { clusters: picks };
+      } else filter = { sites: [sites[i % sites.length] ?? ''] };
+      const clusters = filter.clusters ? new Set(filter.clusters) : undefined;
+      const siteSet = filter.sites ? new Set(filter.sites) : undefined;
+      const sub: Subscriber = {
+        filter,
+        matches: (c, s) => (!clusters || clusters.has(c)) && (!siteSet || siteSet.has(s)),
+        received: new Map(),
+        duplicates: 0,
+      };
+      subs.push(sub);
+      const client = createClient({
+        url: wsUrl,
+        webSocketImpl: WebSocket,
+        lazy: false,
+        retryAttempts: 0,
+        on: { connected: () => void (acked += 1) },
+      });
+      clients.push(client);
+      const seen = new Set<string>();
+      client.subscribe(
+        {
+          query: `subscription($t: ClusterTarget) { nodeEvents(where: { target: $t, types: [NODE_CORDONED, NODE_UNCORDONED] }) { cluster type cursor } }`,
+          variables: { t: filter },
+        },
+        {
+          next: (msg) => {
+            const now = performance.now();
+            const e = (msg.data as { nodeEvents?: NodeEventMsg } | undefined)?.nodeEvents;
+            if (!e) return;
+            if (seen.has(e.cursor)) {
+              sub.duplicates += 1;
+              return;
+            }
+            seen.add(e.cursor);
+            const k = sub.received.get(e.cluster) ?? 0;
+            sub.received.set(e.cluster, k + 1);
+            const t0 = sentAt.get(e.cluster)?.[k];
+            if (t0 !== undefined) latencies.push(now - t0);
+          },
+          error: (err: unknown) => console.error('subscription error', JSON.stringify(err).slice(0, 300)),
+          complete: () => undefined,
+        },
+      );
+    }
+    while (acked < SUBSCRIBERS) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 2000));
+    const rssSubscribed = rssMiB(gw.pid);
+    console.log(`${SUBSCRIBERS} subscribers connected; gateway RSS ${rssSubscribed.toFixed(0)} MiB`);
+
+    // The burst: RATE changes per second, paced every 10 ms, round-robin over the edge clusters.
+    const total = RATE * SECONDS;
+    const cordoned = new Map<string, boolean>();
+    const start = performance.now();
+    let sent = 0;
+    let failed = 0;
+    const inflight = new Set<Promise<void>>();
+    let rssPeak = rssSubscribed;
+    while (sent < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE));
+      for (; sent < due; sent++) {
+        const c = edge[sent % edge.length];
+        if (!c) continue;
+        const next = !(cordoned.get(c.name) ?? false);
+        cordoned.set(c.name, next);
+        const times = sentAt.get(c.name) ?? [];
+        times.push(performance.now());
+        sentAt.set(c.name, times);
+        const p = fetch(`${ready.adminUrl}/clusters/${c.name}/nodes/${c.name}-rpi-1/cordon`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ cordoned: next }),
+        }).then(
+          (r) => {
+            if (!r.ok) failed += 1;
+            return r.body?.cancel();
+          },
+          () => void (failed += 1),
+        );
+        inflight.add(p);
+        void p.finally(() => inflight.delete(p));
+      }
+      rssPeak = Math.max(rssPeak, rssMiB(gw.pid));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const sendSeconds = (performance.now() - start) / 1000;
+    await Promise.all(inflight);
+
+    // Expected deliveries: every change to every subscriber whose filter matches its cluster.
+    let expected = 0;
+    for (const s of subs) {
+      for (const [cluster, times] of sentAt)
+        if (s.matches(cluster, siteOf.get(cluster) ?? '')) expected += times.length;
+    }
+    const receivedTotal = () =>
+      subs.reduce((n, s) => n + [...s.received.values()].reduce((a, b) => a + b, 0), 0);
+    const deadline = Date.now() + 30_000;
+    while (receivedTotal() < expected && Date.now() < deadline) {
+      rssPeak = Math.max(rssPeak, rssMiB(gw.pid));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const received = receivedTotal();
+    const duplicates = subs.reduce((n, s) => n + s.duplicates, 0);
+    const l = stats(latencies);
+    const rows: Record<string, { value: number | string }> = {
+      clusters: { value: N },
+      subscribers: { value: SUBSCRIBERS },
+      'fleet-wide / cluster-list / site subscribers': {
+        value: `${FLEET_WIDE} / ${subs.filter((s) => s.filter.clusters).length} / ${subs.filter((s) => s.filter.sites).length}`,
+      },
+      'changes sent': { value: sent },
+      'admin requests failed': { value: failed },
+      'send rate (events/s)': { value: +(sent / sendSeconds).toFixed(0) },
+      'deliveries expected': { value: expected },
+      'deliveries received': { value: received },
+      'lost (expected - received)': { value: expected - received },
+      duplicates: { value: duplicates },
+      'delivery rate (msgs/s)': { value: +(received / sendSeconds).toFixed(0) },
+      'latency p50 (ms)': { value: +l.p50.toFixed(1) },
+      'latency p99 (ms)': { value: +l.p99.toFixed(1) },
+      'gateway RSS before subscribers (MiB)': { value: +rssBefore.toFixed(0) },
+      'gateway RSS subscribed (MiB)': { value: +rssSubscribed.toFixed(0) },
+      'gateway RSS peak during burst (MiB)': { value: +rssPeak.toFixed(0) },
+    };
+    console.log('\nresults');
+    console.table(rows);
+  } finally {
+    await Promise.all(clients.map((c) => c.dispose()));
+    await stopAll(children);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,158 @@
+/**
+ * What the gateway benchmarks share: the simulated fleet and the gateway as their own
+ * processes (the commands users run, from dist/), their RSS from /proc, and latency stats.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+/** The compiled CLI (npm run build makes it). */
+export const CLI = join(import.meta.dirname, '..', 'dist', 'gateway', 'cli.js');
+
+/** What `fleetgraph sim` prints when ready. */
+export interface SimReady {
+  adminUrl: string;
+  clusters: { name: string; site: string; architectures: string[] }[];
+}
+
+/** Resident memory of a process, in MiB. */
+export function rssMiB(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return kb / 1024;
+}
+
+/** The p-th percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/** p50, p99 and mean of samples. */
+export function stats(ms: readonly number[]): { p50: number; p99: number; mean: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p99: percentile(s, 99), mean: s.reduce((a, b) => a + b, 0) / s.length };
+}
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Waits for the first complete stdout line matching re; rejects if the process exits first. */
+export function waitForLine(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(
+      () => reject(new Error(`timeout waiting for ${re}: ${buf.slice(-500)}`)),
+      timeoutMs,
+    );
+    child.stdout?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      // Only complete lines: the ready line of a large fleet arrives in several chunks.
+      const line = buf
+        .split('\n')
+        .slice(0, -1)
+        .find((l) => re.test(l));
+      if (line) {
+        clearTimeout(timer);
+        resolve(line);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`process exited (${code}): ${buf.slice(-500)}`)));
+  });
+}
+
+/** Starts `fleetgraph sim` writing its kubeconfig to kubeconfigPath; resolves with its ready line. */
+export async function startSim(
+  args: { clusters: number; large: number; kubeconfigPath: string },
+  children: ChildProcess[],
+): Promise<SimReady> {
+  const sim = spawn(
+    process.execPath,
+    [
+      CLI,
+      'sim',
+      '--clusters',
+      String(args.clusters),
+      '--large',
+      String(args.large),
+      '--kubeconfig-out',
+      args.kubeconfigPath,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  children.push(sim);
+  return JSON.parse(await waitForLine(sim, /"adminUrl"/, 300_000)) as SimReady;
+}
+
+/** Starts `fleetgraph serve` on the kubeconfig; resolves once every cluster is READY. */
+export async function startGateway(
+  args: { kubeconfigPath: string; dataDir: string; clusters: number; extraArgs?: string[] },
+  children: ChildProcess[],
+): Promise<{ url: string; pid: number; syncMs: number }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  const gw = spawn(
+    process.execPath,
+    [
+      CLI,
+      'serve',
+      '--kubeconfig',
+      args.kubeconfigPath,
+      '--site',
+      'bench',
+      '--port',
+      String(port),
+      '--data-dir',
+      args.dataDir,
+      '--log-level',
+      'warn',
+      ...(args.extraArgs ?? []),
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  children.push(gw);
+  await untilAllReady(url, args.clusters, started + 180_000);
+  return { url, pid: gw.pid ?? 0, syncMs: Date.now() - started };
+}
+
+/** Polls /readyz until all n clusters are READY and none is pending. */
+export async function untilAllReady(url: string, n: number, deadline: number): Promise<void> {
+  for (;;) {
+    const r = await fetch(`${url}/readyz`).then(
+      (x) => x.json() as Promise<{ clusters: number; pending: number; byState: Record<string, number> }>,
+      () => undefined,
+    );
+    if (r && r.clusters === n && r.pending === 0 && (r.byState.READY ?? 0) === n) return;
+    if (Date.now() > deadline) throw new Error(`clusters not READY in time: ${JSON.stringify(r)}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+/** Stops the children, newest first, and waits for them to exit. */
+export async function stopAll(children: ChildProcess[]): Promise<void> {
+  for (const ch of [...children].reverse()) {
+    ch.kill('SIGTERM');
+    await new Promise((res) => (ch.exitCode !== null ? res(undefined) : ch.once('exit', res)));
+  }
+}
+
+/** One GraphQL request over HTTP. */
+export async function gql(
+  url: string,
+  query: string,
+): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  return (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+}
