@@ -5,6 +5,7 @@ import { auditResolvers } from './audit.js';
 import { clusterResolvers } from './clusters.js';
 import { connectionResolvers } from './connections.js';
 import { eventResolvers } from './events.js';
+import { rolloutResolvers } from './rollouts.js';
 import { kubernetesResolvers } from './kubernetes.js';
 
 /** Resolver maps, merged by makeExecutableSchema. */
@@ -15,4 +16,5 @@ export const resolvers: Resolvers[] = [
   auditResolvers,
   connectionResolvers,
   eventResolvers,
+  rolloutResolvers,
 ];

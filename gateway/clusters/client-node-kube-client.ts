@@ -23,6 +23,8 @@ import type {
   Query,
   WatchEvent,
   WatchEventType,
+  WriteMethod,
+  WriteOptions,
 } from './kube-client.js';
 import { RequestLimit } from './request-limit.js';
 
@@ -230,18 +232,36 @@ export class ClientNodeKubeClient implements KubeClient {
     this.http2?.close();
   }
 
-  /** A GET under the limit and the deadline; resolves with parsed JSON. */
-  private async call(path: string, query: Query, opts: CallOptions): Promise<unknown> {
-    const what = `GET ${path}`;
+  async write(method: WriteMethod, path: string, body: unknown, opts: WriteOptions = {}): Promise<unknown> {
+    const payload =
+      body === undefined
+        ? undefined
+        : {
+            bytes: Buffer.from(JSON.stringify(body), 'utf8'),
+            contentType: opts.contentType ?? 'application/json',
+          };
+    return this.call(path, opts.query ?? {}, opts, method, payload);
+  }
+
+  /** A request under the limit and the deadline; resolves with parsed JSON. */
+  private async call(
+    path: string,
+    query: Query,
+    opts: CallOptions,
+    method = 'GET',
+    payload?: { bytes: Buffer; contentType: string },
+  ): Promise<unknown> {
+    const what = `${method} ${path}`;
     const scope = this.open(opts.signal);
     scope.after(opts.timeoutMs ?? this.requestTimeoutMs, 'timeout');
     let release: (() => void) | undefined;
     try {
       release = await this.limit.acquire(scope.signal);
       const transport = await this.transport(scope);
-      const res = await this.send(this.url(path, query), transport, scope.signal);
+      const res = await this.send(this.url(path, query), transport, scope.signal, method, payload);
       if (res.status >= 400) throw await this.errorResponse(what, res);
       const text = await this.readBody(what, res);
+      if (text === '' && method !== 'GET') return null;
       try {
         return JSON.parse(text) as unknown;
       } catch {
@@ -310,11 +330,18 @@ export class ClientNodeKubeClient implements KubeClient {
     return url;
   }
 
-  /** A GET over HTTP/2 while the server speaks it, else over the HTTP/1.1 agent. */
-  private async send(url: URL, t: Transport, signal: AbortSignal): Promise<KubeResponse> {
+  /** A request over HTTP/2 while the server speaks it, else over the HTTP/1.1 agent. */
+  private async send(
+    url: URL,
+    t: Transport,
+    signal: AbortSignal,
+    method = 'GET',
+    payload?: { bytes: Buffer; contentType: string },
+  ): Promise<KubeResponse> {
     const h2 = this.http2;
+    const headers = payload ? { ...t.headers, 'Content-Type': payload.contentType } : t.headers;
     if (h2) {
-      const res = await h2.get(url.pathname + url.search, t.headers, t.tls, signal);
+      const res = await h2.request(method, url.pathname + url.search, headers, t.tls, signal, payload?.bytes);
       if (res) {
         this.contact();
         return res;
@@ -322,13 +349,19 @@ export class ClientNodeKubeClient implements KubeClient {
       // ALPN chose http/1.1: this server does not speak HTTP/2, stay on the agent.
       if (this.http2 === h2) this.http2 = undefined;
     }
-    return this.sendHttp1(url, t, signal);
+    return this.sendHttp1(url, { ...t, headers }, signal, method, payload?.bytes);
   }
 
-  private sendHttp1(url: URL, t: Transport, signal: AbortSignal): Promise<KubeResponse> {
+  private sendHttp1(
+    url: URL,
+    t: Transport,
+    signal: AbortSignal,
+    method: string,
+    body: Buffer | undefined,
+  ): Promise<KubeResponse> {
     const request = url.protocol === 'http:' ? http.request : https.request;
     return new Promise((resolve, reject) => {
-      const req = request(url, { method: 'GET', agent: t.agent, headers: t.headers, signal }, (res) => {
+      const req = request(url, { method, agent: t.agent, headers: t.headers, signal }, (res) => {
         this.contact();
         resolve({
           status: res.statusCode ?? 0,
@@ -337,7 +370,7 @@ export class ClientNodeKubeClient implements KubeClient {
         });
       });
       req.on('error', reject);
-      req.end();
+      req.end(body);
     });
   }
 

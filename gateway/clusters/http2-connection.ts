@@ -134,14 +134,27 @@ export class Http2Connection {
     tls: Http2TlsOptions,
     signal: AbortSignal,
   ): Promise<Http2Response | undefined> {
+    return this.request('GET', pathAndQuery, headers, tls, signal);
+  }
+
+  /** Like get, for any method, with an optional request body. */
+  async request(
+    method: string,
+    pathAndQuery: string,
+    headers: Readonly<Record<string, string>>,
+    tls: Http2TlsOptions,
+    signal: AbortSignal,
+    body?: Buffer,
+  ): Promise<Http2Response | undefined> {
     const session = await abortable(this.usableSession(tls), signal);
     if (!session) return undefined;
-    const h2Headers: OutgoingHttpHeaders = { ':method': 'GET', ':path': pathAndQuery };
+    const h2Headers: OutgoingHttpHeaders = { ':method': method, ':path': pathAndQuery };
     for (const [k, v] of Object.entries(headers)) {
       const name = k.toLowerCase();
       if (!CONNECTION_HEADERS.has(name)) h2Headers[name] = v;
     }
-    const stream = session.request(h2Headers, { endStream: true, signal });
+    const stream = session.request(h2Headers, { endStream: body === undefined, signal });
+    if (body !== undefined) stream.end(body);
     this.track(session, stream);
     return new Promise((resolve, reject) => {
       const onClose = () =>

@@ -20,6 +20,17 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Methods of writes. */
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Options of a write. */
+export interface WriteOptions extends CallOptions {
+  /** Query parameters (fieldManager, force, dryRun, propagationPolicy). */
+  query?: Query;
+  /** Content type of the JSON body, e.g. application/apply-patch+yaml. @default application/json */
+  contentType?: string;
+}
+
 /** One page of a list. */
 export interface KubeList {
   /** Items as parsed JSON. */
@@ -63,6 +74,11 @@ export interface KubeClient {
   get(path: string, query?: Query, opts?: CallOptions): Promise<unknown>;
   /** GET one page of a list. */
   list(path: string, query?: Query, opts?: CallOptions): Promise<KubeList>;
+  /**
+   * Sends a write with a JSON body (none for undefined) under the concurrency limit and the
+   * deadline; resolves with the parsed answer (null for an empty one). Errors as for get.
+   */
+  write(method: WriteMethod, path: string, body: unknown, opts?: WriteOptions): Promise<unknown>;
   /** GET /version. */
   version(opts?: CallOptions): Promise<KubeVersion>;
   /**

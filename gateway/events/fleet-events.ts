@@ -34,6 +34,7 @@ import type {
   FleetEventData,
   NodeEventData,
   NodeEventFilter,
+  RolloutEventData,
 } from './types.js';
 
 /** Options of the event service. */
@@ -164,6 +165,24 @@ export class FleetEvents {
       if (types && !types.has(e.type)) return false;
       return target(e, e.architectures);
     });
+  }
+
+  /** A rollout's progress, after the cursor (or from now on). */
+  subscribeRollout(
+    rolloutId: string,
+    after: string | undefined,
+    options: SubscribeOptions,
+  ): AsyncIterableIterator<Delivered<RolloutEventData>> {
+    return this.subscribe<RolloutEventData>(
+      after,
+      options,
+      (e) => e.stream === 'rollout' && e.rolloutId === rolloutId,
+    );
+  }
+
+  /** Logs a rollout's progress event (the rollout engine's). */
+  appendRollout(data: Omit<RolloutEventData, 'stream' | 'observedAt'>): void {
+    this.append({ stream: 'rollout', ...data, observedAt: new Date().toISOString() });
   }
 
   /** Subscribers connected now. */
@@ -536,7 +555,7 @@ export class FleetEvents {
     this.log.append(
       {
         stream: data.stream,
-        cluster: data.cluster,
+        cluster: data.cluster ?? '',
         time: new Date(data.observedAt),
         payload: data as unknown as JsonValue,
       },

@@ -70,8 +70,25 @@ export interface ClusterEventData extends EventOrigin {
   observedAt: string;
 }
 
-/** Either kind of event. */
-export type FleetEventData = NodeEventData | ClusterEventData;
+/** A rollout's progress: one cluster's step changed state, or the rollout's phase did. */
+export interface RolloutEventData {
+  stream: 'rollout';
+  rolloutId: string;
+  /** CLUSTER_STATE: a cluster's step changed; PHASE: the rollout's phase changed. */
+  type: 'CLUSTER_STATE' | 'PHASE';
+  /** The cluster of a CLUSTER_STATE event; null for PHASE. */
+  cluster: string | null;
+  site: string | null;
+  previousState: string | null;
+  state: string | null;
+  /** The rollout's phase after the change. */
+  phase: string;
+  message: string | null;
+  observedAt: string;
+}
+
+/** Any kind of event. */
+export type FleetEventData = NodeEventData | ClusterEventData | RolloutEventData;
 
 /** An event as delivered: its data, position and cursor. */
 export type Delivered<E extends FleetEventData> = E & { seq: number; cursor: string };

@@ -15,7 +15,8 @@ import type { FleetPage, FleetSummary, Freshness, SiteSummary } from '../service
 import type { FleetApiResource, FleetResource } from '../service/fleet-resources.js';
 import type { Page } from '../service/pagination.js';
 import type { AuditEntry } from '../store/types.js';
-import type { ClusterEventData, Delivered, NodeEventData } from '../events/types.js';
+import type { ClusterEventData, Delivered, NodeEventData, RolloutEventData } from '../events/types.js';
+import type { Rollout } from '../rollouts/types.js';
 
 export type ClusterView = ConnectedCluster;
 export type SiteView = SiteSummary;
@@ -37,3 +38,9 @@ export interface ApiResourceListView {
 }
 export type NodeEventView = Delivered<NodeEventData>;
 export type ClusterEventView = Delivered<ClusterEventData>;
+export type RolloutEventView = Delivered<RolloutEventData>;
+export interface RolloutPageView {
+  rollouts: Rollout[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+}

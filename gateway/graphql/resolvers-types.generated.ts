@@ -1,7 +1,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ClusterView as ClusterViewModel, SiteView as SiteViewModel, FleetSummaryView as FleetSummaryViewModel, ResourceView as ResourceViewModel, FreshnessView as FreshnessViewModel, NodePage as NodePageModel, PodPage as PodPageModel, DeploymentPage as DeploymentPageModel, NamespacePage as NamespacePageModel, ServicePage as ServicePageModel, EventPage as EventPageModel, ResourcePage as ResourcePageModel, ClusterPage as ClusterPageModel, AuditPageView as AuditPageViewModel, ApiResourceListView as ApiResourceListViewModel, NodeEventView as NodeEventViewModel, ClusterEventView as ClusterEventViewModel } from './models.js';
+import type { ClusterView as ClusterViewModel, SiteView as SiteViewModel, FleetSummaryView as FleetSummaryViewModel, ResourceView as ResourceViewModel, FreshnessView as FreshnessViewModel, NodePage as NodePageModel, PodPage as PodPageModel, DeploymentPage as DeploymentPageModel, NamespacePage as NamespacePageModel, ServicePage as ServicePageModel, EventPage as EventPageModel, ResourcePage as ResourcePageModel, ClusterPage as ClusterPageModel, AuditPageView as AuditPageViewModel, ApiResourceListView as ApiResourceListViewModel, NodeEventView as NodeEventViewModel, ClusterEventView as ClusterEventViewModel, RolloutEventView as RolloutEventViewModel, RolloutPageView as RolloutPageViewModel } from './models.js';
 import type { FleetNode as FleetNodeModel, FleetPod as FleetPodModel, FleetDeployment as FleetDeploymentModel, FleetNamespace as FleetNamespaceModel, FleetService as FleetServiceModel, FleetEvent as FleetEventModel } from '../clusters/fleet-queries.js';
 import type { AuditEntry as AuditEntryModel } from '../store/types.js';
+import type { Rollout as RolloutModel, ClusterStep as ClusterStepModel, RolloutStrategy as RolloutStrategyModel } from '../rollouts/types.js';
 import type { GatewayContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -56,6 +57,19 @@ export type ApiResourceWhere = {
   group?: InputMaybe<Scalars['String']['input']>;
   kind?: InputMaybe<Scalars['String']['input']>;
   target?: InputMaybe<ClusterTarget>;
+};
+
+export type ApplyDeploymentInput = {
+  /** The Deployment by its fields. Give this or manifest. */
+  deployment?: InputMaybe<DeploymentFieldsInput>;
+  /** Run everything as a server-side dry run (dryRun=All) and report per cluster what would change; nothing changes. */
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The same key again returns the rollout it created instead of starting another. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** A manifest (JSON or YAML): one apps/v1 Deployment, optionally with v1 Services and ConfigMaps. Give this or deployment. */
+  manifest?: InputMaybe<Scalars['String']['input']>;
+  strategy?: InputMaybe<RolloutStrategyInput>;
+  target: ClusterTarget;
 };
 
 /** CPU architecture, from a node's kubernetes.io/arch label (else status.nodeInfo.architecture). */
@@ -253,6 +267,41 @@ export type ClusterProblem = {
   message: Scalars['String']['output'];
 };
 
+export type ClusterRolloutState =
+  /** The write is being sent. */
+  | 'APPLYING'
+  | 'CANCELLED'
+  | 'FAILED'
+  | 'PENDING'
+  /** Written; waiting for the Deployment to converge (observedGeneration, updated and available replicas). */
+  | 'PROGRESSING'
+  /** Not done: the cluster did not return within waitForClusterSeconds, or was unregistered. */
+  | 'SKIPPED'
+  | 'SUCCEEDED'
+  /** A newer rollout of the same Deployment took this cluster over before this one reached it. */
+  | 'SUPERSEDED'
+  /** The cluster is offline: the change is kept and applied when it returns. */
+  | 'WAITING_FOR_CLUSTER';
+
+/** One cluster's part of a rollout. */
+export type ClusterRolloutStep = {
+  __typename?: 'ClusterRolloutStep';
+  appliedAt?: Maybe<Scalars['DateTime']['output']>;
+  canary: Scalars['Boolean']['output'];
+  cluster: Scalars['String']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The Deployment generation the write produced. */
+  generation?: Maybe<Scalars['Int']['output']>;
+  /** Why it is in this state (the failing pod's reason, the convergence progress, …). */
+  message?: Maybe<Scalars['String']['output']>;
+  /** Order in the rollout (canaries first). */
+  position: Scalars['Int']['output'];
+  site: Scalars['String']['output'];
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  state: ClusterRolloutState;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
 /** How a cluster entered the registry. */
 export type ClusterSource =
   /** Started by demo mode; replaced on every demo start. */
@@ -328,6 +377,18 @@ export type Container = {
   waitingReason?: Maybe<Scalars['String']['output']>;
 };
 
+/** A container and its new image. */
+export type ContainerImageInput = {
+  container: Scalars['String']['input'];
+  image: Scalars['String']['input'];
+};
+
+export type ContainerPortInput = {
+  containerPort: Scalars['Int']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  protocol?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type Deployment = {
   __typename?: 'Deployment';
   /** Architectures of the nodes its pods run on plus those its nodeSelector/affinity allow. */
@@ -378,6 +439,32 @@ export type DeploymentEdge = {
   node: Deployment;
 };
 
+/** A Deployment by its fields (one container; pods labelled app=<name>). */
+export type DeploymentFieldsInput = {
+  /** Container name (default: the Deployment's name). */
+  container?: InputMaybe<Scalars['String']['input']>;
+  env?: InputMaybe<Array<EnvVarInput>>;
+  image: Scalars['String']['input'];
+  /** Labels of the Deployment and its pods (app=<name> is always there). */
+  labels?: InputMaybe<Scalars['StringMap']['input']>;
+  name: Scalars['String']['input'];
+  namespace?: Scalars['String']['input'];
+  nodeSelector?: InputMaybe<Scalars['StringMap']['input']>;
+  ports?: InputMaybe<Array<ContainerPortInput>>;
+  replicas?: InputMaybe<Scalars['Int']['input']>;
+  resources?: InputMaybe<ResourcesInput>;
+};
+
+/** A Deployment to restart or delete. */
+export type DeploymentRolloutInput = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  namespace?: Scalars['String']['input'];
+  strategy?: InputMaybe<RolloutStrategyInput>;
+  target: ClusterTarget;
+};
+
 export type DeploymentWhere = {
   availability?: InputMaybe<DeploymentAvailability>;
   /** Deployments with a container image equal to this; given without a tag or digest (or ending in ':'), any tag or digest of that repository, e.g. "registry.example/sensor-collector". */
@@ -386,6 +473,28 @@ export type DeploymentWhere = {
   name?: InputMaybe<Scalars['String']['input']>;
   namespace?: InputMaybe<Scalars['String']['input']>;
   target?: InputMaybe<ClusterTarget>;
+};
+
+/** What a dry run found on one cluster. */
+export type DryRunChange =
+  | 'CHANGED'
+  | 'CREATED'
+  | 'DELETED'
+  | 'FAILED'
+  | 'UNCHANGED';
+
+export type DryRunResult = {
+  __typename?: 'DryRunResult';
+  change: DryRunChange;
+  /** Paths of the fields that would change, e.g. spec.template.spec.containers[app].image. */
+  changedFields: Array<Scalars['String']['output']>;
+  cluster: Scalars['String']['output'];
+  message?: Maybe<Scalars['String']['output']>;
+};
+
+export type EnvVarInput = {
+  name: Scalars['String']['input'];
+  value: Scalars['String']['input'];
 };
 
 /** Error codes carried in errors[].extensions.code, one list for the whole API. */
@@ -557,14 +666,47 @@ export type KubernetesEventInfo = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Creates or updates a Deployment (and optional Service/ConfigMap) with server-side apply (fieldManager fleetgraph); the namespace is created if missing. */
+  applyDeployment: Rollout;
+  /** Cancels clusters not started yet; clusters in progress finish. */
+  cancelRollout: Rollout;
+  /** Deletes the Deployment. */
+  deleteDeployment: Rollout;
   /** Registers every context (or the listed ones) of a kubeconfig, all or nothing. */
   importKubeconfig: ImportKubeconfigResult;
+  /** Stops starting clusters; clusters in progress finish. */
+  pauseRollout: Rollout;
   /** Registers one cluster; CONFLICT when the name is taken. */
   registerCluster: Cluster;
+  /** Restarts the pods, as kubectl rollout restart does (the kubectl.kubernetes.io/restartedAt annotation). */
+  restartDeployment: Rollout;
+  /** Starts clusters again after a pause. */
+  resumeRollout: Rollout;
+  /** Rolls back to the previous revision (or toRevision), as kubectl rollout undo does. */
+  rollbackDeployment: Rollout;
+  /** Sets the replica count. */
+  scaleDeployment: Rollout;
+  /** Sets the image of named containers. */
+  setDeploymentImage: Rollout;
   /** Removes a cluster from the fleet (nothing on the cluster itself changes). */
   unregisterCluster: UnregisteredCluster;
   /** Changes a cluster's site, labels or credentials; absent fields stay as they are. */
   updateCluster: Cluster;
+};
+
+
+export type MutationApplyDeploymentArgs = {
+  input: ApplyDeploymentInput;
+};
+
+
+export type MutationCancelRolloutArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDeploymentArgs = {
+  input: DeploymentRolloutInput;
 };
 
 
@@ -573,8 +715,38 @@ export type MutationImportKubeconfigArgs = {
 };
 
 
+export type MutationPauseRolloutArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationRegisterClusterArgs = {
   input: RegisterClusterInput;
+};
+
+
+export type MutationRestartDeploymentArgs = {
+  input: DeploymentRolloutInput;
+};
+
+
+export type MutationResumeRolloutArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRollbackDeploymentArgs = {
+  input: RollbackDeploymentInput;
+};
+
+
+export type MutationScaleDeploymentArgs = {
+  input: ScaleDeploymentInput;
+};
+
+
+export type MutationSetDeploymentImageArgs = {
+  input: SetDeploymentImageInput;
 };
 
 
@@ -880,6 +1052,10 @@ export type Query = {
   pods: PodConnection;
   /** Objects of any kind, CRDs included, as JSON; always read live from the API servers. */
   resources: ResourceConnection;
+  /** One rollout; null when there is none with this id. */
+  rollout?: Maybe<Rollout>;
+  /** Rollouts, newest first. */
+  rollouts: RolloutConnection;
   /** Services of the targeted clusters. */
   services: ServiceConnection;
   /** Sites with their clusters, ordered by name. */
@@ -976,6 +1152,18 @@ export type QueryResourcesArgs = {
 };
 
 
+export type QueryRolloutArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryRolloutsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  where?: InputMaybe<RolloutWhere>;
+};
+
+
 export type QueryServicesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   consistency?: InputMaybe<Consistency>;
@@ -1036,6 +1224,11 @@ export type ResourceEdge = {
   node: Resource;
 };
 
+export type ResourceListInput = {
+  cpu?: InputMaybe<Scalars['String']['input']>;
+  memory?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type ResourceWhere = {
   /** e.g. v1, apps/v1, sensors.example.com/v1alpha1. */
   apiVersion: Scalars['String']['input'];
@@ -1045,6 +1238,149 @@ export type ResourceWhere = {
   labelSelector?: InputMaybe<Scalars['String']['input']>;
   namespace?: InputMaybe<Scalars['String']['input']>;
   target?: InputMaybe<ClusterTarget>;
+};
+
+export type ResourcesInput = {
+  limits?: InputMaybe<ResourceListInput>;
+  requests?: InputMaybe<ResourceListInput>;
+};
+
+export type RollbackDeploymentInput = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  namespace?: Scalars['String']['input'];
+  strategy?: InputMaybe<RolloutStrategyInput>;
+  target: ClusterTarget;
+  /** The revision to go back to (deployment.kubernetes.io/revision); default the one before the current. */
+  toRevision?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A fleet deployment: one change to one Deployment over a set of clusters. */
+export type Rollout = {
+  __typename?: 'Rollout';
+  action: RolloutAction;
+  /** The action's input: manifest objects, replicas, images, revision. */
+  actionDetails: Scalars['JSON']['output'];
+  /** Who asked (the API token's actor). */
+  actor: Scalars['String']['output'];
+  /** Every cluster's step, canaries first. */
+  clusters: Array<ClusterRolloutStep>;
+  /** Counts by state. */
+  counts: Array<RolloutStateCount>;
+  createdAt: Scalars['DateTime']['output'];
+  deployment: Scalars['String']['output'];
+  dryRun: Scalars['Boolean']['output'];
+  /** Per-cluster results of a dry run. */
+  dryRunResults: Array<DryRunResult>;
+  id: Scalars['ID']['output'];
+  idempotencyKey?: Maybe<Scalars['String']['output']>;
+  message?: Maybe<Scalars['String']['output']>;
+  namespace: Scalars['String']['output'];
+  phase: RolloutPhase;
+  strategy: RolloutStrategy;
+  target: Scalars['JSON']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type RolloutAction =
+  | 'APPLY'
+  | 'DELETE'
+  | 'RESTART'
+  | 'ROLLBACK'
+  | 'SCALE'
+  | 'SET_IMAGE';
+
+export type RolloutConnection = {
+  __typename?: 'RolloutConnection';
+  nodes: Array<Rollout>;
+  pageInfo: PageInfo;
+};
+
+/** A rollout transition: a cluster's state (CLUSTER_STATE) or the rollout's phase (PHASE). */
+export type RolloutEvent = {
+  __typename?: 'RolloutEvent';
+  cluster?: Maybe<Scalars['String']['output']>;
+  cursor: Scalars['String']['output'];
+  message?: Maybe<Scalars['String']['output']>;
+  observedAt: Scalars['DateTime']['output'];
+  phase: RolloutPhase;
+  previousState?: Maybe<ClusterRolloutState>;
+  rolloutId: Scalars['ID']['output'];
+  site?: Maybe<Scalars['String']['output']>;
+  state?: Maybe<ClusterRolloutState>;
+  type: Scalars['String']['output'];
+};
+
+export type RolloutPhase =
+  | 'CANCELLED'
+  /** Finished with failed clusters (within maxFailures), or a dry run that failed somewhere. */
+  | 'FAILED'
+  /** No cluster starts: paused by pauseRollout, or failures passed maxFailures. */
+  | 'PAUSED'
+  /** Created; no cluster started yet. */
+  | 'PENDING'
+  /** Clusters are being changed, or wait for their cluster to return. */
+  | 'RUNNING'
+  /** Every cluster succeeded (or was skipped or superseded). */
+  | 'SUCCEEDED';
+
+export type RolloutStateCount = {
+  __typename?: 'RolloutStateCount';
+  count: Scalars['Int']['output'];
+  state: ClusterRolloutState;
+};
+
+/** The strategy as resolved (defaults filled in). */
+export type RolloutStrategy = {
+  __typename?: 'RolloutStrategy';
+  bySite: Scalars['Boolean']['output'];
+  canaryClusters: Scalars['Int']['output'];
+  canaryNames: Array<Scalars['String']['output']>;
+  canarySoakSeconds: Scalars['Int']['output'];
+  maxConcurrentClusters: Scalars['Int']['output'];
+  maxFailurePercent: Scalars['Int']['output'];
+  maxFailures: Scalars['Int']['output'];
+  progressDeadlineSeconds: Scalars['Int']['output'];
+  waitForClusterSeconds?: Maybe<Scalars['Int']['output']>;
+};
+
+/** How a rollout spreads over its clusters. The defaults are safe: one canary, a 30 s soak, then 5 clusters at a time, pausing at the first failure. */
+export type RolloutStrategyInput = {
+  /** Never mix sites in a batch: the next site starts when the previous one is done (default false). */
+  bySite?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Clusters changed first, alone (default 1; 0 for none). */
+  canaryClusters?: InputMaybe<Scalars['Int']['input']>;
+  /** Name the canary clusters instead (they must be targeted). */
+  canaryNames?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Wait after the canary succeeded before going on, in seconds (default 30). */
+  canarySoakSeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** Clusters changing at once after the canary (default 5). */
+  maxConcurrentClusters?: InputMaybe<Scalars['Int']['input']>;
+  /** Or as a percentage of the rollout's clusters (the larger of the two counts). */
+  maxFailurePercent?: InputMaybe<Scalars['Int']['input']>;
+  /** Failed clusters tolerated before the rollout pauses (default 0: pause at the first failure). */
+  maxFailures?: InputMaybe<Scalars['Int']['input']>;
+  /** A cluster whose Deployment has not converged this long after the write fails (default 600). */
+  progressDeadlineSeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** How long an offline cluster is waited for before it is SKIPPED (default: forever). */
+  waitForClusterSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type RolloutWhere = {
+  deployment?: InputMaybe<Scalars['String']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  phases?: InputMaybe<Array<RolloutPhase>>;
+};
+
+export type ScaleDeploymentInput = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  namespace?: Scalars['String']['input'];
+  replicas: Scalars['Int']['input'];
+  strategy?: InputMaybe<RolloutStrategyInput>;
+  target: ClusterTarget;
 };
 
 export type Service = {
@@ -1095,6 +1431,16 @@ export type ServiceWhere = {
   type?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type SetDeploymentImageInput = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  images: Array<ContainerImageInput>;
+  name: Scalars['String']['input'];
+  namespace?: Scalars['String']['input'];
+  strategy?: InputMaybe<RolloutStrategyInput>;
+  target: ClusterTarget;
+};
+
 /** A site and its clusters. */
 export type Site = {
   __typename?: 'Site';
@@ -1126,6 +1472,11 @@ export type Subscription = {
    * back, and then only its real changes are reported.
    */
   nodeEvents: NodeEvent;
+  /**
+   * Every transition of a rollout: each cluster's state changes and the rollout's phase.
+   * `after` (an event cursor) resumes after it, as with nodeEvents.
+   */
+  rolloutProgress: RolloutEvent;
 };
 
 
@@ -1154,6 +1505,20 @@ export type SubscriptionClusterEventsArgs = {
 export type SubscriptionNodeEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   where?: InputMaybe<NodeEventWhere>;
+};
+
+
+/**
+ * Live events for dashboards: what happens to nodes and clusters, from one event log that
+ * every subscriber shares. Every event has a cursor. To miss nothing, query the state with
+ * `eventCursor` first in the same request, then subscribe with `after:` that cursor; after a
+ * disconnect, subscribe again with the cursor of the last event received. The log keeps the
+ * newest 100,000 events (configurable); an older cursor is answered with CURSOR_EXPIRED:
+ * query the state again. See docs/api.md#subscriptions.
+ */
+export type SubscriptionRolloutProgressArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
 };
 
 export type Taint = {
@@ -1254,6 +1619,7 @@ export type ResolversTypes = {
   ApiResource: ResolverTypeWrapper<ApiResource>;
   ApiResourceList: ResolverTypeWrapper<ApiResourceListViewModel>;
   ApiResourceWhere: ApiResourceWhere;
+  ApplyDeploymentInput: ApplyDeploymentInput;
   Architecture: Architecture;
   AuditEntry: ResolverTypeWrapper<AuditEntryModel>;
   AuditEntryConnection: ResolverTypeWrapper<AuditPageViewModel>;
@@ -1271,6 +1637,8 @@ export type ResolversTypes = {
   ClusterEventWhere: ClusterEventWhere;
   ClusterFreshness: ResolverTypeWrapper<FreshnessViewModel>;
   ClusterProblem: ResolverTypeWrapper<ClusterProblem>;
+  ClusterRolloutState: ClusterRolloutState;
+  ClusterRolloutStep: ResolverTypeWrapper<ClusterStepModel>;
   ClusterSource: ClusterSource;
   ClusterState: ClusterState;
   ClusterStateCount: ResolverTypeWrapper<ClusterStateCount>;
@@ -1278,12 +1646,19 @@ export type ResolversTypes = {
   Condition: ResolverTypeWrapper<Condition>;
   Consistency: Consistency;
   Container: ResolverTypeWrapper<Container>;
+  ContainerImageInput: ContainerImageInput;
+  ContainerPortInput: ContainerPortInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Deployment: ResolverTypeWrapper<FleetDeploymentModel>;
   DeploymentAvailability: DeploymentAvailability;
   DeploymentConnection: ResolverTypeWrapper<DeploymentPageModel>;
   DeploymentEdge: ResolverTypeWrapper<Omit<DeploymentEdge, 'node'> & { node: ResolversTypes['Deployment'] }>;
+  DeploymentFieldsInput: DeploymentFieldsInput;
+  DeploymentRolloutInput: DeploymentRolloutInput;
   DeploymentWhere: DeploymentWhere;
+  DryRunChange: DryRunChange;
+  DryRunResult: ResolverTypeWrapper<DryRunResult>;
+  EnvVarInput: EnvVarInput;
   ErrorCode: ErrorCode;
   Event: ResolverTypeWrapper<FleetEventModel>;
   EventConnection: ResolverTypeWrapper<EventPageModel>;
@@ -1334,12 +1709,26 @@ export type ResolversTypes = {
   Resource: ResolverTypeWrapper<ResourceViewModel>;
   ResourceConnection: ResolverTypeWrapper<ResourcePageModel>;
   ResourceEdge: ResolverTypeWrapper<Omit<ResourceEdge, 'node'> & { node: ResolversTypes['Resource'] }>;
+  ResourceListInput: ResourceListInput;
   ResourceWhere: ResourceWhere;
+  ResourcesInput: ResourcesInput;
+  RollbackDeploymentInput: RollbackDeploymentInput;
+  Rollout: ResolverTypeWrapper<RolloutModel>;
+  RolloutAction: RolloutAction;
+  RolloutConnection: ResolverTypeWrapper<RolloutPageViewModel>;
+  RolloutEvent: ResolverTypeWrapper<RolloutEventViewModel>;
+  RolloutPhase: RolloutPhase;
+  RolloutStateCount: ResolverTypeWrapper<RolloutStateCount>;
+  RolloutStrategy: ResolverTypeWrapper<RolloutStrategyModel>;
+  RolloutStrategyInput: RolloutStrategyInput;
+  RolloutWhere: RolloutWhere;
+  ScaleDeploymentInput: ScaleDeploymentInput;
   Service: ResolverTypeWrapper<FleetServiceModel>;
   ServiceConnection: ResolverTypeWrapper<ServicePageModel>;
   ServiceEdge: ResolverTypeWrapper<Omit<ServiceEdge, 'node'> & { node: ResolversTypes['Service'] }>;
   ServicePort: ResolverTypeWrapper<ServicePort>;
   ServiceWhere: ServiceWhere;
+  SetDeploymentImageInput: SetDeploymentImageInput;
   Site: ResolverTypeWrapper<SiteViewModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   StringMap: ResolverTypeWrapper<Scalars['StringMap']['output']>;
@@ -1354,6 +1743,7 @@ export type ResolversParentTypes = {
   ApiResource: ApiResource;
   ApiResourceList: ApiResourceListViewModel;
   ApiResourceWhere: ApiResourceWhere;
+  ApplyDeploymentInput: ApplyDeploymentInput;
   AuditEntry: AuditEntryModel;
   AuditEntryConnection: AuditPageViewModel;
   AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
@@ -1367,15 +1757,22 @@ export type ResolversParentTypes = {
   ClusterEventWhere: ClusterEventWhere;
   ClusterFreshness: FreshnessViewModel;
   ClusterProblem: ClusterProblem;
+  ClusterRolloutStep: ClusterStepModel;
   ClusterStateCount: ClusterStateCount;
   ClusterTarget: ClusterTarget;
   Condition: Condition;
   Container: Container;
+  ContainerImageInput: ContainerImageInput;
+  ContainerPortInput: ContainerPortInput;
   DateTime: Scalars['DateTime']['output'];
   Deployment: FleetDeploymentModel;
   DeploymentConnection: DeploymentPageModel;
   DeploymentEdge: Omit<DeploymentEdge, 'node'> & { node: ResolversParentTypes['Deployment'] };
+  DeploymentFieldsInput: DeploymentFieldsInput;
+  DeploymentRolloutInput: DeploymentRolloutInput;
   DeploymentWhere: DeploymentWhere;
+  DryRunResult: DryRunResult;
+  EnvVarInput: EnvVarInput;
   Event: FleetEventModel;
   EventConnection: EventPageModel;
   EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
@@ -1420,12 +1817,24 @@ export type ResolversParentTypes = {
   Resource: ResourceViewModel;
   ResourceConnection: ResourcePageModel;
   ResourceEdge: Omit<ResourceEdge, 'node'> & { node: ResolversParentTypes['Resource'] };
+  ResourceListInput: ResourceListInput;
   ResourceWhere: ResourceWhere;
+  ResourcesInput: ResourcesInput;
+  RollbackDeploymentInput: RollbackDeploymentInput;
+  Rollout: RolloutModel;
+  RolloutConnection: RolloutPageViewModel;
+  RolloutEvent: RolloutEventViewModel;
+  RolloutStateCount: RolloutStateCount;
+  RolloutStrategy: RolloutStrategyModel;
+  RolloutStrategyInput: RolloutStrategyInput;
+  RolloutWhere: RolloutWhere;
+  ScaleDeploymentInput: ScaleDeploymentInput;
   Service: FleetServiceModel;
   ServiceConnection: ServicePageModel;
   ServiceEdge: Omit<ServiceEdge, 'node'> & { node: ResolversParentTypes['Service'] };
   ServicePort: ServicePort;
   ServiceWhere: ServiceWhere;
+  SetDeploymentImageInput: SetDeploymentImageInput;
   Site: SiteViewModel;
   String: Scalars['String']['output'];
   StringMap: Scalars['StringMap']['output'];
@@ -1539,6 +1948,20 @@ export type ClusterProblemResolvers<ContextType = GatewayContext, ParentType ext
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type ClusterRolloutStepResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ClusterRolloutStep'] = ResolversParentTypes['ClusterRolloutStep']> = {
+  appliedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  canary?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  cluster?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  generation?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  site?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['ClusterRolloutState'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type ClusterStateCountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ClusterStateCount'] = ResolversParentTypes['ClusterStateCount']> = {
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   state?: Resolver<ResolversTypes['ClusterState'], ParentType, ContextType>;
@@ -1597,6 +2020,13 @@ export type DeploymentConnectionResolvers<ContextType = GatewayContext, ParentTy
 export type DeploymentEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeploymentEdge'] = ResolversParentTypes['DeploymentEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Deployment'], ParentType, ContextType>;
+};
+
+export type DryRunResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DryRunResult'] = ResolversParentTypes['DryRunResult']> = {
+  change?: Resolver<ResolversTypes['DryRunChange'], ParentType, ContextType>;
+  changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  cluster?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type EventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = {
@@ -1675,8 +2105,17 @@ export type KubernetesEventInfoResolvers<ContextType = GatewayContext, ParentTyp
 };
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  applyDeployment?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationApplyDeploymentArgs, 'input'>>;
+  cancelRollout?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationCancelRolloutArgs, 'id'>>;
+  deleteDeployment?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationDeleteDeploymentArgs, 'input'>>;
   importKubeconfig?: Resolver<ResolversTypes['ImportKubeconfigResult'], ParentType, ContextType, RequireFields<MutationImportKubeconfigArgs, 'input'>>;
+  pauseRollout?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationPauseRolloutArgs, 'id'>>;
   registerCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationRegisterClusterArgs, 'input'>>;
+  restartDeployment?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationRestartDeploymentArgs, 'input'>>;
+  resumeRollout?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationResumeRolloutArgs, 'id'>>;
+  rollbackDeployment?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationRollbackDeploymentArgs, 'input'>>;
+  scaleDeployment?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationScaleDeploymentArgs, 'input'>>;
+  setDeploymentImage?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationSetDeploymentImageArgs, 'input'>>;
   unregisterCluster?: Resolver<ResolversTypes['UnregisteredCluster'], ParentType, ContextType, RequireFields<MutationUnregisterClusterArgs, 'name'>>;
   updateCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationUpdateClusterArgs, 'input' | 'name'>>;
 };
@@ -1832,6 +2271,8 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   nodes?: Resolver<ResolversTypes['NodeConnection'], ParentType, ContextType, RequireFields<QueryNodesArgs, 'consistency' | 'deadlineMs' | 'first'>>;
   pods?: Resolver<ResolversTypes['PodConnection'], ParentType, ContextType, RequireFields<QueryPodsArgs, 'consistency' | 'deadlineMs' | 'first'>>;
   resources?: Resolver<ResolversTypes['ResourceConnection'], ParentType, ContextType, RequireFields<QueryResourcesArgs, 'deadlineMs' | 'first' | 'where'>>;
+  rollout?: Resolver<Maybe<ResolversTypes['Rollout']>, ParentType, ContextType, RequireFields<QueryRolloutArgs, 'id'>>;
+  rollouts?: Resolver<ResolversTypes['RolloutConnection'], ParentType, ContextType, Partial<QueryRolloutsArgs>>;
   services?: Resolver<ResolversTypes['ServiceConnection'], ParentType, ContextType, RequireFields<QueryServicesArgs, 'consistency' | 'deadlineMs' | 'first'>>;
   sites?: Resolver<Array<ResolversTypes['Site']>, ParentType, ContextType, Partial<QuerySitesArgs>>;
 };
@@ -1860,6 +2301,61 @@ export type ResourceConnectionResolvers<ContextType = GatewayContext, ParentType
 export type ResourceEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ResourceEdge'] = ResolversParentTypes['ResourceEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Resource'], ParentType, ContextType>;
+};
+
+export type RolloutResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Rollout'] = ResolversParentTypes['Rollout']> = {
+  action?: Resolver<ResolversTypes['RolloutAction'], ParentType, ContextType>;
+  actionDetails?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  clusters?: Resolver<Array<ResolversTypes['ClusterRolloutStep']>, ParentType, ContextType>;
+  counts?: Resolver<Array<ResolversTypes['RolloutStateCount']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deployment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  dryRunResults?: Resolver<Array<ResolversTypes['DryRunResult']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  idempotencyKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['RolloutPhase'], ParentType, ContextType>;
+  strategy?: Resolver<ResolversTypes['RolloutStrategy'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type RolloutConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RolloutConnection'] = ResolversParentTypes['RolloutConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['Rollout']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type RolloutEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RolloutEvent'] = ResolversParentTypes['RolloutEvent']> = {
+  cluster?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['RolloutPhase'], ParentType, ContextType>;
+  previousState?: Resolver<Maybe<ResolversTypes['ClusterRolloutState']>, ParentType, ContextType>;
+  rolloutId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  site?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['ClusterRolloutState']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type RolloutStateCountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RolloutStateCount'] = ResolversParentTypes['RolloutStateCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['ClusterRolloutState'], ParentType, ContextType>;
+};
+
+export type RolloutStrategyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RolloutStrategy'] = ResolversParentTypes['RolloutStrategy']> = {
+  bySite?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  canaryClusters?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  canaryNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  canarySoakSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxConcurrentClusters?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxFailurePercent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxFailures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  progressDeadlineSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  waitForClusterSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type ServiceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Service'] = ResolversParentTypes['Service']> = {
@@ -1911,6 +2407,7 @@ export interface StringMapScalarConfig extends GraphQLScalarTypeConfig<Resolvers
 export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   clusterEvents?: SubscriptionResolver<ResolversTypes['ClusterEvent'], "clusterEvents", ParentType, ContextType, Partial<SubscriptionClusterEventsArgs>>;
   nodeEvents?: SubscriptionResolver<ResolversTypes['NodeEvent'], "nodeEvents", ParentType, ContextType, Partial<SubscriptionNodeEventsArgs>>;
+  rolloutProgress?: SubscriptionResolver<ResolversTypes['RolloutEvent'], "rolloutProgress", ParentType, ContextType, RequireFields<SubscriptionRolloutProgressArgs, 'id'>>;
 };
 
 export type TaintResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Taint'] = ResolversParentTypes['Taint']> = {
@@ -1936,6 +2433,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   ClusterEvent?: ClusterEventResolvers<ContextType>;
   ClusterFreshness?: ClusterFreshnessResolvers<ContextType>;
   ClusterProblem?: ClusterProblemResolvers<ContextType>;
+  ClusterRolloutStep?: ClusterRolloutStepResolvers<ContextType>;
   ClusterStateCount?: ClusterStateCountResolvers<ContextType>;
   Condition?: ConditionResolvers<ContextType>;
   Container?: ContainerResolvers<ContextType>;
@@ -1943,6 +2441,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Deployment?: DeploymentResolvers<ContextType>;
   DeploymentConnection?: DeploymentConnectionResolvers<ContextType>;
   DeploymentEdge?: DeploymentEdgeResolvers<ContextType>;
+  DryRunResult?: DryRunResultResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
   EventEdge?: EventEdgeResolvers<ContextType>;
@@ -1973,6 +2472,11 @@ export type Resolvers<ContextType = GatewayContext> = {
   Resource?: ResourceResolvers<ContextType>;
   ResourceConnection?: ResourceConnectionResolvers<ContextType>;
   ResourceEdge?: ResourceEdgeResolvers<ContextType>;
+  Rollout?: RolloutResolvers<ContextType>;
+  RolloutConnection?: RolloutConnectionResolvers<ContextType>;
+  RolloutEvent?: RolloutEventResolvers<ContextType>;
+  RolloutStateCount?: RolloutStateCountResolvers<ContextType>;
+  RolloutStrategy?: RolloutStrategyResolvers<ContextType>;
   Service?: ServiceResolvers<ContextType>;
   ServiceConnection?: ServiceConnectionResolvers<ContextType>;
   ServiceEdge?: ServiceEdgeResolvers<ContextType>;

@@ -8,6 +8,8 @@ import type { SimFleet } from '../../sim/fleet.js';
 import type { ClusterConnectionOptions } from '../clusters/cluster-connection.js';
 import { FleetEvents, type FleetEventsOptions } from '../events/fleet-events.js';
 import { listKubeconfigContexts } from '../registry/kubeconfig.js';
+import { RolloutEngine, type RolloutEngineOptions } from '../rollouts/rollout-engine.js';
+import { RolloutService } from '../rollouts/rollout-service.js';
 import { ClusterRegistry } from '../registry/registry.js';
 import { loadSecretBox, type SecretBox } from '../secrets.js';
 import { openSqliteStore } from '../store/sqlite.js';
@@ -39,6 +41,8 @@ export interface FleetGatewayOptions {
   kubeconfig?: { path: string; yaml: string; site?: string };
   /** Event log retention and subscriber buffers. */
   events?: FleetEventsOptions;
+  /** Rollout engine timing; mostly for tests. */
+  rollouts?: RolloutEngineOptions;
 }
 
 /** How long demo mode waits for the demo clusters' first sync before serving. */
@@ -54,6 +58,8 @@ export class FleetGateway {
     readonly reads: FleetReads,
     readonly resources: FleetResources,
     readonly events: FleetEvents,
+    readonly rollouts: RolloutService,
+    private readonly rolloutEngine: RolloutEngine,
     readonly demoFleet: SimFleet | undefined,
     private readonly logger: Logger,
   ) {}
@@ -102,6 +108,14 @@ export class FleetGateway {
     // query of a newcomer already sees the whole fleet.
     if (demoFleet) await connections.whenSettled(DEMO_SYNC_WAIT_MS);
     const reads = new FleetReads(connections);
+    const rolloutEngine = new RolloutEngine(
+      store,
+      connections,
+      events,
+      logger.child({ component: 'rollouts' }),
+      options.rollouts,
+    );
+    await rolloutEngine.start();
     return new FleetGateway(
       store,
       secrets,
@@ -110,6 +124,8 @@ export class FleetGateway {
       reads,
       new FleetResources(reads),
       events,
+      new RolloutService(store, connections, events, rolloutEngine),
+      rolloutEngine,
       demoFleet,
       logger,
     );
@@ -124,6 +140,7 @@ export class FleetGateway {
 
   /** Stops connections, the demo fleet and the store. */
   async close(): Promise<void> {
+    await this.rolloutEngine.stop();
     await this.connections.stop();
     await this.events.close();
     await this.demoFleet?.stop();

@@ -67,8 +67,34 @@ export interface StoreMetaTable {
   value: string;
 }
 
+/** Row of `rollouts`: a rollout without its steps. */
+export interface RolloutsTable {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  actor: string;
+  namespace: string;
+  deployment: string;
+  phase: string;
+  idempotency_key: string | null;
+  /** JSON: the Rollout without steps. */
+  body: string;
+}
+
+/** Row of `rollout_steps`: one cluster's step of a rollout. */
+export interface RolloutStepsTable {
+  rollout_id: string;
+  cluster: string;
+  position: number;
+  state: string;
+  /** JSON: the ClusterStep. */
+  body: string;
+}
+
 /** The store's database as Kysely sees it. */
 export interface FleetDatabase {
+  rollouts: RolloutsTable;
+  rollout_steps: RolloutStepsTable;
   clusters: ClustersTable;
   audit_log: AuditLogTable;
   fleet_events: FleetEventsTable;
@@ -149,7 +175,44 @@ const events: Migration = {
   },
 };
 
+const rollouts: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('rollouts')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('namespace', 'text', (c) => c.notNull())
+      .addColumn('deployment', 'text', (c) => c.notNull())
+      .addColumn('phase', 'text', (c) => c.notNull())
+      .addColumn('idempotency_key', 'text', (c) => c.unique())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('rollouts_phase').on('rollouts').column('phase').execute();
+    await db.schema
+      .createIndex('rollouts_deployment')
+      .on('rollouts')
+      .columns(['namespace', 'deployment'])
+      .execute();
+    await db.schema
+      .createTable('rollout_steps')
+      .addColumn('rollout_id', 'text', (c) => c.notNull().references('rollouts.id').onDelete('cascade'))
+      .addColumn('cluster', 'text', (c) => c.notNull())
+      .addColumn('position', 'integer', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('rollout_steps_pk', ['rollout_id', 'cluster'])
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('rollout_steps').execute();
+    await db.schema.dropTable('rollouts').execute();
+  },
+};
+
 /** Migrations in order; names sort in the order they apply. Never edit one that has shipped. */
 export const fleetMigrations: MigrationProvider = {
-  getMigrations: () => Promise.resolve({ '0001_initial': initial, '0002_events': events }),
+  getMigrations: () =>
+    Promise.resolve({ '0001_initial': initial, '0002_events': events, '0003_rollouts': rollouts }),
 };

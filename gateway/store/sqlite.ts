@@ -22,7 +22,9 @@ import {
   type EventStateEntry,
   type EventStateWrites,
   type FleetStore,
+  type RolloutQuery,
   type StoredEvent,
+  type StoredRollout,
   type JsonValue,
   type NewAuditEntry,
   type NewClusterRecord,
@@ -266,7 +268,7 @@ class SqliteFleetStore implements FleetStore {
       .execute();
     return rows.map((r) => ({
       seq: r.seq,
-      stream: r.stream === 'cluster' ? 'cluster' : 'node',
+      stream: r.stream === 'cluster' || r.stream === 'rollout' ? r.stream : 'node',
       cluster: r.cluster,
       time: new Date(r.time),
       payload: parseJson(r.payload, `event ${r.seq}`),
@@ -305,6 +307,151 @@ class SqliteFleetStore implements FleetStore {
       });
     }
     return out;
+  }
+
+  async insertRollout(r: StoredRollout): Promise<void> {
+    try {
+      await this.transaction(async (tx) => {
+        const db = (tx as SqliteFleetStore).db;
+        const time = r.createdAt.toISOString();
+        await db
+          .insertInto('rollouts')
+          .values({
+            id: r.id,
+            created_at: time,
+            updated_at: time,
+            actor: r.actor,
+            namespace: r.namespace,
+            deployment: r.deployment,
+            phase: r.phase,
+            idempotency_key: r.idempotencyKey,
+            body: JSON.stringify(r.body),
+          })
+          .execute();
+        await (tx as SqliteFleetStore).writeSteps(r.id, r.steps);
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        throw conflict(
+          `a rollout with id ${r.id} or idempotency key ${JSON.stringify(r.idempotencyKey)} exists`,
+          {
+            rollout: r.id,
+          },
+        );
+      }
+      throw e;
+    }
+  }
+
+  async saveRollout(
+    r: Pick<StoredRollout, 'id' | 'phase' | 'body'>,
+    steps: readonly StoredRollout['steps'][number][],
+  ): Promise<void> {
+    await this.transaction(async (tx) => {
+      const db = (tx as SqliteFleetStore).db;
+      await db
+        .updateTable('rollouts')
+        .set({ phase: r.phase, body: JSON.stringify(r.body), updated_at: this.now().toISOString() })
+        .where('id', '=', r.id)
+        .execute();
+      await (tx as SqliteFleetStore).writeSteps(r.id, steps);
+    });
+  }
+
+  private async writeSteps(id: string, steps: readonly StoredRollout['steps'][number][]): Promise<void> {
+    for (let i = 0; i < steps.length; i += 100) {
+      await this.db
+        .insertInto('rollout_steps')
+        .values(
+          steps.slice(i, i + 100).map((s) => ({
+            rollout_id: id,
+            cluster: s.cluster,
+            position: s.position,
+            state: s.state,
+            body: JSON.stringify(s.body),
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['rollout_id', 'cluster']).doUpdateSet((eb) => ({
+            state: eb.ref('excluded.state'),
+            body: eb.ref('excluded.body'),
+            position: eb.ref('excluded.position'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  async getRollout(id: string): Promise<StoredRollout | undefined> {
+    const row = await this.db.selectFrom('rollouts').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : (await this.withSteps([row]))[0];
+  }
+
+  async rolloutByIdempotencyKey(key: string): Promise<StoredRollout | undefined> {
+    const row = await this.db
+      .selectFrom('rollouts')
+      .selectAll()
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+    return row === undefined ? undefined : (await this.withSteps([row]))[0];
+  }
+
+  async listRollouts(query: RolloutQuery): Promise<StoredRollout[]> {
+    let q = this.db.selectFrom('rollouts').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc');
+    if (query.phases !== undefined && query.phases.length > 0) q = q.where('phase', 'in', [...query.phases]);
+    if (query.namespace !== undefined) q = q.where('namespace', '=', query.namespace);
+    if (query.deployment !== undefined) q = q.where('deployment', '=', query.deployment);
+    if (query.beforeId !== undefined) {
+      const ref = await this.db
+        .selectFrom('rollouts')
+        .select(['created_at', 'id'])
+        .where('id', '=', query.beforeId)
+        .executeTakeFirst();
+      if (ref === undefined) return [];
+      q = q.where((eb) =>
+        eb.or([
+          eb('created_at', '<', ref.created_at),
+          eb.and([eb('created_at', '=', ref.created_at), eb('id', '<', ref.id)]),
+        ]),
+      );
+    }
+    return this.withSteps(await q.limit(query.limit).execute());
+  }
+
+  private async withSteps(rows: Selectable<FleetDatabase['rollouts']>[]): Promise<StoredRollout[]> {
+    if (rows.length === 0) return [];
+    const steps = await this.db
+      .selectFrom('rollout_steps')
+      .selectAll()
+      .where(
+        'rollout_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .orderBy('position')
+      .execute();
+    const byRollout = new Map<string, StoredRollout['steps']>();
+    for (const s of steps) {
+      const list = byRollout.get(s.rollout_id) ?? [];
+      list.push({
+        cluster: s.cluster,
+        position: s.position,
+        state: s.state,
+        body: parseJson(s.body, `rollout step ${s.rollout_id}/${s.cluster}`),
+      });
+      byRollout.set(s.rollout_id, list);
+    }
+    return rows.map((r) => ({
+      id: r.id,
+      createdAt: new Date(r.created_at),
+      actor: r.actor,
+      namespace: r.namespace,
+      deployment: r.deployment,
+      phase: r.phase,
+      idempotencyKey: r.idempotency_key,
+      body: parseJson(r.body, `rollout ${r.id}`),
+      steps: byRollout.get(r.id) ?? [],
+    }));
   }
 
   async transaction<T>(fn: (store: FleetStore) => Promise<T>): Promise<T> {

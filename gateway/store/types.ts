@@ -84,7 +84,7 @@ export interface AuditPage {
 export interface StoredEvent {
   /** Position in the log: increasing, gap-free. */
   seq: number;
-  stream: 'node' | 'cluster';
+  stream: 'node' | 'cluster' | 'rollout';
   cluster: string;
   time: Date;
   /** The whole event. */
@@ -115,6 +115,29 @@ export interface EventLogBounds {
   oldest: number | null;
   /** Newest seq, null when the log is empty. */
   newest: number | null;
+}
+
+/** A rollout as stored: the rollout (JSON) and its steps (JSON each). */
+export interface StoredRollout {
+  id: string;
+  createdAt: Date;
+  actor: string;
+  namespace: string;
+  deployment: string;
+  phase: string;
+  idempotencyKey: string | null;
+  body: JsonValue;
+  steps: { cluster: string; position: number; state: string; body: JsonValue }[];
+}
+
+/** Filter and page of {@link FleetStore.listRollouts}; newest first. */
+export interface RolloutQuery {
+  phases?: readonly string[];
+  namespace?: string;
+  deployment?: string;
+  limit: number;
+  /** Only rollouts created before this id's rollout (paging). */
+  beforeId?: string;
 }
 
 /** Everything persisted. Errors are FleetErrors (CONFLICT, NOT_FOUND, VALIDATION_FAILED). */
@@ -148,6 +171,19 @@ export interface FleetStore {
   trimEvents(minSeq: number): Promise<number>;
   /** Every event state entry. */
   listEventState(): Promise<EventStateEntry[]>;
+  /** Inserts a rollout with its steps; CONFLICT when its id or idempotency key is taken. */
+  insertRollout(rollout: StoredRollout): Promise<void>;
+  /** Rewrites a rollout's own fields (phase, body) and the given steps. */
+  saveRollout(
+    rollout: Pick<StoredRollout, 'id' | 'phase' | 'body'>,
+    steps: readonly StoredRollout['steps'][number][],
+  ): Promise<void>;
+  /** One rollout with its steps (by position), or undefined. */
+  getRollout(id: string): Promise<StoredRollout | undefined>;
+  /** The rollout created with this idempotency key, or undefined. */
+  rolloutByIdempotencyKey(key: string): Promise<StoredRollout | undefined>;
+  /** Rollouts with their steps, newest first. */
+  listRollouts(query: RolloutQuery): Promise<StoredRollout[]>;
   /**
    * Runs fn with a store whose writes commit together when fn resolves and roll back when it
    * throws. Use only the store passed to fn inside it. Nested calls join the outer transaction.

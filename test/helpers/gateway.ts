@@ -15,6 +15,7 @@ import type { QueryLimits } from '../../gateway/graphql/limits.js';
 import { TokenAuth } from '../../gateway/server/auth.js';
 import { startHttpServer, type RunningServer } from '../../gateway/server/http-server.js';
 import type { FleetEventsOptions } from '../../gateway/events/fleet-events.js';
+import type { RolloutEngineOptions } from '../../gateway/rollouts/rollout-engine.js';
 import { FleetGateway, type DemoOptions } from '../../gateway/service/fleet-gateway.js';
 
 /** A GraphQL response as the wire carries it. */
@@ -63,6 +64,8 @@ export interface TestGatewayOptions {
   limits?: QueryLimits;
   /** Event log retention and subscriber buffers. */
   events?: FleetEventsOptions;
+  /** Rollout engine timing. */
+  rollouts?: RolloutEngineOptions;
 }
 
 /** Fast connection settings for tests. */
@@ -101,6 +104,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     demo: options.demo ?? false,
     ...(kubeconfig ? { kubeconfig } : {}),
     ...(options.events ? { events: options.events } : {}),
+    ...(options.rollouts ? { rollouts: options.rollouts } : {}),
   });
   const auth = new TokenAuth(new Map(Object.entries(options.tokens ?? {})));
   const server = await startHttpServer({
