@@ -379,6 +379,61 @@ describe('Deployment operations', () => {
   });
 });
 
+describe('rolloutProgress', () => {
+  it('streams every cluster transition and phase of a rollout, and replays them after a cursor', async () => {
+    const cursor = (await gw.gql<{ eventCursor: string }>('{ eventCursor }')).data?.eventCursor ?? '';
+    expect(cursor).not.toBe('');
+    const started = await mutate('scaleDeployment', {
+      target: { clusters: ['edge-b14-2', 'edge-b14-3'] },
+      namespace: 'city',
+      name: 'mqtt-bridge',
+      replicas: 2,
+      strategy: { canaryClusters: 0, maxConcurrentClusters: 1 },
+    });
+    await until(started.id, ['SUCCEEDED']);
+    // Subscribing after the fact, after a cursor taken before the rollout, replays its history.
+    const events: {
+      cursor: string;
+      type: string;
+      cluster: string | null;
+      state: string | null;
+      phase: string;
+    }[] = [];
+    const all = events;
+    const client = gw.ws();
+    await new Promise<void>((resolve, reject) => {
+      const dispose = client.subscribe(
+        {
+          query: `subscription($id: ID!, $after: String) { rolloutProgress(id: $id, after: $after) { cursor type cluster state phase } }`,
+          variables: { id: started.id, after: cursor },
+        },
+        {
+          next: (m) => {
+            const e = (m.data as { rolloutProgress?: (typeof events)[number] } | undefined)?.rolloutProgress;
+            if (e) all.push(e);
+            if (e?.type === 'PHASE' && e.phase === 'SUCCEEDED') {
+              dispose();
+              resolve();
+            }
+          },
+          error: (e: unknown) => reject(new Error(JSON.stringify(e))),
+          complete: () => resolve(),
+        },
+      );
+    });
+    const of = (c: string) => all.filter((e) => e.cluster === c).map((e) => e.state);
+    expect(of('edge-b14-2')).toEqual(['APPLYING', 'PROGRESSING', 'SUCCEEDED']);
+    expect(of('edge-b14-3')).toEqual(['APPLYING', 'PROGRESSING', 'SUCCEEDED']);
+    expect(all.filter((e) => e.type === 'PHASE').map((e) => e.phase)).toEqual([
+      'PENDING',
+      'RUNNING',
+      'SUCCEEDED',
+    ]);
+    const unknown = await gw.gql('subscription { rolloutProgress(id: "ro-nope") { cursor } }');
+    expect(unknown.errors?.[0]).toBeDefined();
+  });
+});
+
 describe('restart', () => {
   it('completes a rollout after a gateway restart mid-rollout without writing anything twice', async () => {
     const clusters = ['edge-b21-1', 'edge-b21-2', 'edge-b21-3'];
