@@ -57,6 +57,7 @@ export const rolloutResolvers: Resolvers = {
         deployment: parsed.name,
         action: { type: 'APPLY', objects: parsed.objects },
         mutation: 'applyDeployment',
+        force: input.force ?? false,
       });
     },
     scaleDeployment: (_, { input }, ctx) =>
@@ -74,6 +75,7 @@ export const rolloutResolvers: Resolvers = {
         deployment: input.name,
         action: setImageAction(input.images.map((i) => ({ container: i.container, image: i.image }))),
         mutation: 'setDeploymentImage',
+        force: input.force ?? false,
       }),
     restartDeployment: (_, { input }, ctx) =>
       create(ctx, {

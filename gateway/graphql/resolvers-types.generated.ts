@@ -64,6 +64,8 @@ export type ApplyDeploymentInput = {
   deployment?: InputMaybe<DeploymentFieldsInput>;
   /** Run everything as a server-side dry run (dryRun=All) and report per cluster what would change; nothing changes. */
   dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Go ahead although an image lacks a platform the targeted nodes need (otherwise IMAGE_PLATFORM_MISSING). */
+  force?: InputMaybe<Scalars['Boolean']['input']>;
   /** The same key again returns the rollout it created instead of starting another. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** A manifest (JSON or YAML): one apps/v1 Deployment, optionally with v1 Services and ConfigMaps. Give this or deployment. */
@@ -969,6 +971,17 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** The image platform check of a rollout. */
+export type PlatformCheck = {
+  __typename?: 'PlatformCheck';
+  /** False for actions that set no image. */
+  checked: Scalars['Boolean']['output'];
+  /** The rollout went ahead with force: true. */
+  forced: Scalars['Boolean']['output'];
+  /** What was not checked or was forced through. */
+  warnings: Array<Scalars['String']['output']>;
+};
+
 export type Pod = {
   __typename?: 'Pod';
   /** The node's architecture. */
@@ -1278,6 +1291,8 @@ export type Rollout = {
   message?: Maybe<Scalars['String']['output']>;
   namespace: Scalars['String']['output'];
   phase: RolloutPhase;
+  /** Whether the images were checked against the targeted nodes' architectures, and what was found. */
+  platformCheck: PlatformCheck;
   strategy: RolloutStrategy;
   target: Scalars['JSON']['output'];
   updatedAt: Scalars['DateTime']['output'];
@@ -1433,6 +1448,8 @@ export type ServiceWhere = {
 
 export type SetDeploymentImageInput = {
   dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Go ahead although an image lacks a platform the targeted nodes need (otherwise IMAGE_PLATFORM_MISSING). */
+  force?: InputMaybe<Scalars['Boolean']['input']>;
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   images: Array<ContainerImageInput>;
   name: Scalars['String']['input'];
@@ -1700,6 +1717,7 @@ export type ResolversTypes = {
   OrderField: OrderField;
   OwnerReference: ResolverTypeWrapper<OwnerReference>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PlatformCheck: ResolverTypeWrapper<PlatformCheck>;
   Pod: ResolverTypeWrapper<FleetPodModel>;
   PodConnection: ResolverTypeWrapper<PodPageModel>;
   PodEdge: ResolverTypeWrapper<Omit<PodEdge, 'node'> & { node: ResolversTypes['Pod'] }>;
@@ -1808,6 +1826,7 @@ export type ResolversParentTypes = {
   OrderBy: OrderBy;
   OwnerReference: OwnerReference;
   PageInfo: PageInfo;
+  PlatformCheck: PlatformCheck;
   Pod: FleetPodModel;
   PodConnection: PodPageModel;
   PodEdge: Omit<PodEdge, 'node'> & { node: ResolversParentTypes['Pod'] };
@@ -2223,6 +2242,12 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type PlatformCheckResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PlatformCheck'] = ResolversParentTypes['PlatformCheck']> = {
+  checked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  forced?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  warnings?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type PodResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Pod'] = ResolversParentTypes['Pod']> = {
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   cluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType>;
@@ -2318,6 +2343,7 @@ export type RolloutResolvers<ContextType = GatewayContext, ParentType extends Re
   message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phase?: Resolver<ResolversTypes['RolloutPhase'], ParentType, ContextType>;
+  platformCheck?: Resolver<ResolversTypes['PlatformCheck'], ParentType, ContextType>;
   strategy?: Resolver<ResolversTypes['RolloutStrategy'], ParentType, ContextType>;
   target?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2465,6 +2491,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   NodeState?: NodeStateResolvers<ContextType>;
   OwnerReference?: OwnerReferenceResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PlatformCheck?: PlatformCheckResolvers<ContextType>;
   Pod?: PodResolvers<ContextType>;
   PodConnection?: PodConnectionResolvers<ContextType>;
   PodEdge?: PodEdgeResolvers<ContextType>;

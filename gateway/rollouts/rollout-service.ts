@@ -12,8 +12,9 @@ import type { FleetEvents, SubscribeOptions } from '../events/fleet-events.js';
 import type { Delivered, RolloutEventData } from '../events/types.js';
 import type { FleetConnections } from '../service/fleet-connections.js';
 import type { FleetStore } from '../store/types.js';
-import type { ClusterTarget } from '../vocabulary.js';
+import { architectureFromKube, type Architecture, type ClusterTarget } from '../vocabulary.js';
 import { dryRunStep, StepFailure } from './deployment-writes.js';
+import { checkImagePlatforms, type ImagePlatformLookup } from './image-platforms.js';
 import { fromStored, toStored, type RolloutEngine } from './rollout-engine.js';
 import { parseNamespace, parseObjectName } from './rollout-input.js';
 import { resolveStrategy, type StrategyInput } from './strategy.js';
@@ -29,6 +30,8 @@ export interface RolloutRequest {
   dryRun?: boolean;
   /** The same key again returns the rollout it created. */
   idempotencyKey?: string;
+  /** Go ahead although an image lacks a platform the targeted nodes need. */
+  force?: boolean;
   /** The GraphQL mutation, for the audit log (e.g. applyDeployment). */
   mutation: string;
 }
@@ -53,6 +56,7 @@ export class RolloutService {
     private readonly connections: FleetConnections,
     private readonly events: FleetEvents,
     private readonly engine: RolloutEngine,
+    private readonly images: ImagePlatformLookup,
   ) {}
 
   /** Creates (and, unless a dry run, starts) a rollout; the same idempotency key returns the first one. */
@@ -70,6 +74,7 @@ export class RolloutService {
       strategy: req.strategy ?? {},
       dryRun: req.dryRun ?? false,
       idempotencyKey: req.idempotencyKey ?? null,
+      force: req.force ?? false,
     };
     try {
       if (req.idempotencyKey !== undefined) {
@@ -80,6 +85,7 @@ export class RolloutService {
         if (existing) return this.engine.get(existing.id) ?? fromStored(existing);
       }
       const rollout = await this.build(req, actor);
+      rollout.platformCheck = await this.checkPlatforms(rollout, req.force ?? false);
       if (rollout.dryRun) await this.dryRun(rollout);
       await this.store.transaction(async (tx) => {
         await tx.insertRollout(toStored(rollout));
@@ -265,6 +271,28 @@ export class RolloutService {
     };
   }
 
+  /**
+   * Checks the images the action sets against the architectures of each cluster's nodes
+   * (narrowed by the manifest's kubernetes.io/arch nodeSelector); IMAGE_PLATFORM_MISSING
+   * unless forced.
+   */
+  private async checkPlatforms(r: Rollout, force: boolean): Promise<Rollout['platformCheck']> {
+    const { images, arch } = imagesOf(r.action);
+    if (images.length === 0) return { checked: false, forced: false, warnings: [] };
+    const needs = new Map<string, Architecture[]>();
+    const warnings: string[] = [];
+    for (const s of r.steps) {
+      let archs = this.connections.index.clusterArchitectures(s.cluster);
+      if (arch !== undefined) archs = archs.filter((a) => a === arch);
+      if (archs.length === 0 && arch === undefined) {
+        warnings.push(`the node architectures of cluster ${s.cluster} are not known yet; not checked there`);
+      }
+      needs.set(s.cluster, archs);
+    }
+    const result = await checkImagePlatforms(this.images, images, needs, force);
+    return { checked: true, forced: force, warnings: [...warnings, ...result.warnings] };
+  }
+
   /** Runs the action as a server-side dry run on every cluster (bounded), recording what would change. */
   private async dryRun(r: Rollout): Promise<void> {
     const results = new Map<string, DryRunResult>();
@@ -310,6 +338,28 @@ export class RolloutService {
     r.phase = failed > 0 ? 'FAILED' : 'SUCCEEDED';
     r.message = failed > 0 ? `dry run failed on ${failed} cluster(s)` : 'dry run: nothing was changed';
   }
+}
+
+/** The images an action sets, and the architecture its nodeSelector pins (if any). */
+function imagesOf(action: RolloutAction): { images: string[]; arch: Architecture | undefined } {
+  if (action.type === 'SET_IMAGE') return { images: action.images.map((i) => i.image), arch: undefined };
+  if (action.type !== 'APPLY') return { images: [], arch: undefined };
+  const d = action.objects.find((o) => o['kind'] === 'Deployment') as
+    { spec?: { template?: { spec?: Record<string, unknown> } } } | undefined;
+  const pod = d?.spec?.template?.spec ?? {};
+  const images: string[] = [];
+  for (const key of ['containers', 'initContainers']) {
+    const list = pod[key];
+    if (Array.isArray(list)) {
+      for (const c of list) {
+        const image = (c as { image?: unknown }).image;
+        if (typeof image === 'string') images.push(image);
+      }
+    }
+  }
+  const selector = pod['nodeSelector'] as Record<string, unknown> | undefined;
+  const kubeArch = selector?.['kubernetes.io/arch'];
+  return { images, arch: typeof kubeArch === 'string' ? architectureFromKube(kubeArch) : undefined };
 }
 
 function notActive(r: Rollout, what: string): Error {

@@ -10,6 +10,7 @@ import { FleetEvents, type FleetEventsOptions } from '../events/fleet-events.js'
 import { listKubeconfigContexts } from '../registry/kubeconfig.js';
 import { RolloutEngine, type RolloutEngineOptions } from '../rollouts/rollout-engine.js';
 import { RolloutService } from '../rollouts/rollout-service.js';
+import { ImagePlatformLookup, type ImagePlatformOptions } from '../rollouts/image-platforms.js';
 import { ClusterRegistry } from '../registry/registry.js';
 import { loadSecretBox, type SecretBox } from '../secrets.js';
 import { openSqliteStore } from '../store/sqlite.js';
@@ -43,6 +44,8 @@ export interface FleetGatewayOptions {
   events?: FleetEventsOptions;
   /** Rollout engine timing; mostly for tests. */
   rollouts?: RolloutEngineOptions;
+  /** Where image platforms come from (catalogue, insecure registries, policy). */
+  images?: ImagePlatformOptions;
 }
 
 /** How long demo mode waits for the demo clusters' first sync before serving. */
@@ -124,7 +127,19 @@ export class FleetGateway {
       reads,
       new FleetResources(reads),
       events,
-      new RolloutService(store, connections, events, rolloutEngine),
+      new RolloutService(
+        store,
+        connections,
+        events,
+        rolloutEngine,
+        new ImagePlatformLookup({
+          ...options.images,
+          // Demo mode: the simulator's image catalogue is the registry its clusters pull from.
+          ...(demoFleet && !options.images?.catalogue
+            ? { catalogue: (image: string) => demoFleet?.images.platforms(image) }
+            : {}),
+        }),
+      ),
       rolloutEngine,
       demoFleet,
       logger,

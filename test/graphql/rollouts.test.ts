@@ -20,6 +20,8 @@ let gw: TestGateway;
 let dataDir: string;
 
 const FAST = { tickMs: 100, pollMs: 200 };
+/** The simulator's image catalogue is what its clusters pull from. */
+const images = () => ({ catalogue: (image: string) => fleet.fleet.images.platforms(image) });
 
 interface Step {
   cluster: string;
@@ -126,7 +128,12 @@ beforeAll(async () => {
   fleet.fleet.images.set('registry.example/sensor-api:2.4', ['linux/amd64', 'linux/arm64']);
   fleet.fleet.images.set('registry.example/sensor-api:2.5', ['linux/amd64', 'linux/arm64']);
   dataDir = await mkdtemp(join(tmpdir(), 'fleetgraph-rollouts-'));
-  gw = await startTestGateway({ kubeconfigPath: fleet.kubeconfigPath, dataDir, rollouts: FAST });
+  gw = await startTestGateway({
+    kubeconfigPath: fleet.kubeconfigPath,
+    dataDir,
+    rollouts: FAST,
+    images: images(),
+  });
   await gw.settled();
 }, 90_000);
 
@@ -182,13 +189,25 @@ describe('applyDeployment', () => {
     const before = ['edge-b21-2', 'edge-b21-3'].map(
       (c) => deploymentOn(c, 'city', 'mqtt-bridge')?.metadata.generation,
     );
-    const started = await mutate('setDeploymentImage', {
+    const input = {
       target: { sites: ['b21'] },
       namespace: 'city',
       name: 'mqtt-bridge',
       images: [{ container: 'mqtt-bridge', image: 'registry.example/legacy-analytics:2.0' }],
       strategy: { canaryNames: ['edge-b21-1'], progressDeadlineSeconds: 60 },
-    });
+    };
+    // Refused by the platform check: the image has no arm64 variant.
+    const refused = await gw.gql(
+      'mutation($input: SetDeploymentImageInput!) { setDeploymentImage(input: $input) { id } }',
+      { input },
+    );
+    expect(refused.errors?.[0]?.extensions?.code).toBe('IMAGE_PLATFORM_MISSING');
+    expect(refused.errors?.[0]?.message).toMatch(
+      /image registry.example\/legacy-analytics:2.0 has platforms linux\/amd64 .*would not run on 3 cluster\(s\): edge-b21-1 \(ARM64\), edge-b21-2 \(ARM64\), edge-b21-3 \(ARM64\)/,
+    );
+    expect(writesTo('edge-b21-1', 'city', 'mqtt-bridge')).toEqual([]);
+    // Forced: it fails on the canary.
+    const started = await mutate('setDeploymentImage', { ...input, force: true });
     const paused = await until(started.id, ['PAUSED', 'SUCCEEDED', 'FAILED']);
     expect(paused.phase).toBe('PAUSED');
     const canary = paused.clusters.find((c) => c.cluster === 'edge-b21-1');
@@ -463,7 +482,12 @@ describe('restart', () => {
       'canary PROGRESSING',
     );
     await gw.close();
-    gw = await startTestGateway({ kubeconfigPath: fleet.kubeconfigPath, dataDir, rollouts: FAST });
+    gw = await startTestGateway({
+      kubeconfigPath: fleet.kubeconfigPath,
+      dataDir,
+      rollouts: FAST,
+      images: images(),
+    });
     const done = await until(started.id, ['SUCCEEDED', 'FAILED', 'PAUSED'], 45_000);
     expect(done.phase).toBe('SUCCEEDED');
     for (const c of clusters) {

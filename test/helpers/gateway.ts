@@ -16,6 +16,7 @@ import { TokenAuth } from '../../gateway/server/auth.js';
 import { startHttpServer, type RunningServer } from '../../gateway/server/http-server.js';
 import type { FleetEventsOptions } from '../../gateway/events/fleet-events.js';
 import type { RolloutEngineOptions } from '../../gateway/rollouts/rollout-engine.js';
+import type { ImagePlatformOptions } from '../../gateway/rollouts/image-platforms.js';
 import { FleetGateway, type DemoOptions } from '../../gateway/service/fleet-gateway.js';
 
 /** A GraphQL response as the wire carries it. */
@@ -66,6 +67,8 @@ export interface TestGatewayOptions {
   events?: FleetEventsOptions;
   /** Rollout engine timing. */
   rollouts?: RolloutEngineOptions;
+  /** Image platform lookups (e.g. the test fleet's catalogue). */
+  images?: ImagePlatformOptions;
 }
 
 /** Fast connection settings for tests. */
@@ -105,6 +108,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     ...(kubeconfig ? { kubeconfig } : {}),
     ...(options.events ? { events: options.events } : {}),
     ...(options.rollouts ? { rollouts: options.rollouts } : {}),
+    ...(options.images ? { images: options.images } : {}),
   });
   const auth = new TokenAuth(new Map(Object.entries(options.tokens ?? {})));
   const server = await startHttpServer({
