@@ -10,6 +10,7 @@ import { isFleetError } from './errors.js';
 import { loadTokens, TokenAuth } from './server/auth.js';
 import { startHttpServer } from './server/http-server.js';
 import { FleetGateway } from './service/fleet-gateway.js';
+import { parseImageCatalogue } from './rollouts/image-platforms.js';
 
 const USAGE = `Usage: fleetgraph serve [options]
 
@@ -30,6 +31,11 @@ Options (environment variable in brackets):
                        [FLEETGRAPH_EVENT_RETENTION]; older cursors get CURSOR_EXPIRED
   --subscriber-buffer N  undelivered events a subscriber may fall behind before it is cut off
                        with close code 4529 (default 1000) [FLEETGRAPH_SUBSCRIBER_BUFFER]
+  --image-catalogue FILE  YAML list of images and their platforms ([{name, platforms}]), consulted
+                       before registries by the rollout platform check [FLEETGRAPH_IMAGE_CATALOGUE]
+  --insecure-registries H,H  registries (host:port) read over plain HTTP [FLEETGRAPH_INSECURE_REGISTRIES]
+  --unknown-image-platforms warn|refuse  an image whose platforms cannot be learned is a warning
+                       (default) or refused [FLEETGRAPH_UNKNOWN_IMAGE_PLATFORMS]
   --log-level LEVEL    trace, debug, info, warn, error, fatal, silent (default info) [FLEETGRAPH_LOG_LEVEL]
   -h, --help           show this help
 
@@ -51,6 +57,9 @@ export interface ServeConfig {
   eventRetention: number;
   /** Undelivered events per subscriber before it is cut off. */
   subscriberBuffer: number;
+  imageCatalogue?: string;
+  insecureRegistries: string[];
+  unknownImagePlatforms: 'warn' | 'refuse';
 }
 
 class UsageError extends Error {}
@@ -77,6 +86,9 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServeC
         'log-level': { type: 'string' },
         'event-retention': { type: 'string' },
         'subscriber-buffer': { type: 'string' },
+        'image-catalogue': { type: 'string' },
+        'insecure-registries': { type: 'string' },
+        'unknown-image-platforms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -119,6 +131,20 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServeC
     'subscriber buffer',
     10,
   );
+  const unknownImagePlatforms =
+    flagOrEnv(values['unknown-image-platforms'], env.FLEETGRAPH_UNKNOWN_IMAGE_PLATFORMS) ?? 'warn';
+  if (unknownImagePlatforms !== 'warn' && unknownImagePlatforms !== 'refuse') {
+    throw new UsageError(
+      `unknown image platforms policy ${JSON.stringify(unknownImagePlatforms)} is invalid; expected warn or refuse`,
+    );
+  }
+  const insecureRegistries = (
+    flagOrEnv(values['insecure-registries'], env.FLEETGRAPH_INSECURE_REGISTRIES) ?? ''
+  )
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
+  const imageCatalogue = flagOrEnv(values['image-catalogue'], env.FLEETGRAPH_IMAGE_CATALOGUE);
   const kubeconfig = flagOrEnv(values.kubeconfig, env.FLEETGRAPH_KUBECONFIG);
   const site = flagOrEnv(values.site, env.FLEETGRAPH_SITE);
   const tokensFile = flagOrEnv(values['tokens-file'], env.FLEETGRAPH_TOKENS_FILE);
@@ -131,6 +157,9 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServeC
     logLevel,
     eventRetention,
     subscriberBuffer,
+    insecureRegistries,
+    unknownImagePlatforms,
+    ...(imageCatalogue !== undefined ? { imageCatalogue: resolve(imageCatalogue) } : {}),
     ...(kubeconfig !== undefined ? { kubeconfig: resolve(kubeconfig) } : {}),
     ...(site !== undefined ? { site } : {}),
     ...(tokensFile !== undefined ? { tokensFile: resolve(tokensFile) } : {}),
@@ -184,6 +213,18 @@ export async function runServeCommand(argv: string[], env: NodeJS.ProcessEnv = p
       demo: config.demo ? {} : false,
       ...(kubeconfig ? { kubeconfig } : {}),
       events: { log: { retainEvents: config.eventRetention }, subscriberBuffer: config.subscriberBuffer },
+      images: {
+        insecureRegistries: config.insecureRegistries,
+        unknownPolicy: config.unknownImagePlatforms,
+        ...(config.imageCatalogue !== undefined
+          ? {
+              catalogue: parseImageCatalogue(
+                await readFile(config.imageCatalogue, 'utf8'),
+                config.imageCatalogue,
+              ),
+            }
+          : {}),
+      },
     });
     try {
       running = await startHttpServer({ gateway, auth, logger, host: config.host, port: config.port });

@@ -9,13 +9,47 @@
  * challenge public registries use; registries named insecure are spoken to over plain HTTP.
  * Answers are cached for 10 minutes.
  */
-import { FleetError } from '../errors.js';
+import { parse as parseYaml } from 'yaml';
+import { FleetError, validationFailed } from '../errors.js';
 import { architectureFromKube, ErrorCode, type Architecture } from '../vocabulary.js';
 
 /** An image and its platforms, e.g. { name: 'registry.example/app:1.0', platforms: ['linux/amd64'] }. */
 export interface CatalogueImage {
   name: string;
   platforms: string[];
+}
+
+/** The images of a catalogue file: a YAML (or JSON) list of { name, platforms }, or { images: [...] }. */
+export function parseImageCatalogue(text: string, where: string): CatalogueImage[] {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw validationFailed(
+      `image catalogue ${where} is not YAML: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  const list = Array.isArray(doc) ? doc : (doc as { images?: unknown } | null)?.images;
+  if (!Array.isArray(list)) {
+    throw validationFailed(
+      `image catalogue ${where} has no list of images; expected [{ name, platforms: [os/arch] }]`,
+    );
+  }
+  return list.map((entry, i) => {
+    const e = entry as { name?: unknown; platforms?: unknown };
+    const platforms = Array.isArray(e.platforms) ? e.platforms : [];
+    if (
+      typeof e.name !== 'string' ||
+      e.name === '' ||
+      platforms.length === 0 ||
+      !platforms.every((p) => typeof p === 'string' && /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p))
+    ) {
+      throw validationFailed(
+        `image catalogue ${where}, entry ${i + 1}: expected { name: "<image>", platforms: ["linux/amd64", ...] }`,
+      );
+    }
+    return { name: e.name, platforms: platforms as string[] };
+  });
 }
 
 /** What to do with an image whose platforms cannot be learned. */

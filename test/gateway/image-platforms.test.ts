@@ -9,6 +9,7 @@ import { isFleetError } from '../../gateway/errors.js';
 import {
   checkImagePlatforms,
   ImagePlatformLookup,
+  parseImageCatalogue,
   parseImageReference,
   platformArchitecture,
 } from '../../gateway/rollouts/image-platforms.js';
@@ -41,6 +42,21 @@ describe('image references', () => {
     expect(parseImageReference('ghcr.io/org/app@sha256:abc')).toMatchObject({ reference: 'sha256:abc' });
     expect(platformArchitecture('linux/arm64/v8')).toBe('ARM64');
     expect(platformArchitecture('linux/arm/v7')).toBe('ARM');
+  });
+});
+
+describe('image catalogue files', () => {
+  it('reads a YAML list of images and platforms, and says what is wrong with a bad one', () => {
+    expect(
+      parseImageCatalogue(
+        'images:\n  - name: reg/app:1\n    platforms: [linux/amd64, linux/arm/v7]\n',
+        'c.yaml',
+      ),
+    ).toEqual([{ name: 'reg/app:1', platforms: ['linux/amd64', 'linux/arm/v7'] }]);
+    expect(() => parseImageCatalogue('- name: reg/app:1\n  platforms: [amd64]\n', 'c.yaml')).toThrow(
+      /c.yaml, entry 1: expected \{ name: "<image>", platforms: \["linux\/amd64", ...\] \}/,
+    );
+    expect(() => parseImageCatalogue('x: 1', 'c.yaml')).toThrow(/has no list of images/);
   });
 });
 

@@ -351,6 +351,17 @@ describe('serve configuration', () => {
     expect(() => parseServeConfig(['--event-retention', '10'], {})).toThrow(
       /event retention "10" is invalid; expected an integer of at least 1000/,
     );
+    expect(
+      parseServeConfig(['--insecure-registries', '127.0.0.1:5000, reg.local:5000'], {
+        FLEETGRAPH_UNKNOWN_IMAGE_PLATFORMS: 'refuse',
+      }),
+    ).toMatchObject({
+      insecureRegistries: ['127.0.0.1:5000', 'reg.local:5000'],
+      unknownImagePlatforms: 'refuse',
+    });
+    expect(() => parseServeConfig(['--unknown-image-platforms', 'maybe'], {})).toThrow(
+      /unknown image platforms policy "maybe" is invalid; expected warn or refuse/,
+    );
     expect(() => parseServeConfig([], { FLEETGRAPH_SUBSCRIBER_BUFFER: '1.5' })).toThrow(
       /subscriber buffer "1.5" is invalid/,
     );
