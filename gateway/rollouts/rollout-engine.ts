@@ -9,6 +9,8 @@
  * server-side dry run, whether their write already landed, and steps that were waiting for
  * convergence only resume waiting: nothing is written twice.
  */
+import { setMaxListeners } from 'node:events';
+import { sleep } from '../clusters/backoff.js';
 import { isClusterRequestError } from '../clusters/cluster-errors.js';
 import type { FleetEvents } from '../events/fleet-events.js';
 import type { FleetConnections } from '../service/fleet-connections.js';
@@ -93,6 +95,8 @@ export class RolloutEngine {
   ) {
     this.tickMs = options.tickMs ?? 500;
     this.pollMs = options.pollMs ?? 1000;
+    // Every step in progress waits on this signal (hundreds at once in a large rollout).
+    setMaxListeners(0, this.controller.signal);
   }
 
   /** Loads the active rollouts of the store and starts ticking. */
@@ -340,17 +344,7 @@ export class RolloutEngine {
         if (isClusterRequestError(e)) return this.wait(r, s, e.message);
         throw e;
       }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, this.pollMs);
-        signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(t);
-            resolve();
-          },
-          { once: true },
-        );
-      });
+      await sleep(this.pollMs, signal);
     }
   }
 
