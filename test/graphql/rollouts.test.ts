@@ -277,6 +277,79 @@ describe('applyDeployment', () => {
   }, 90_000);
 });
 
+describe('control', () => {
+  it('supersedes the part of an older rollout that waits for an offline cluster', async () => {
+    const offline = sim('edge-b14-3');
+    await offline.setFaults({ offline: 'down' });
+    try {
+      await eventually(
+        () => gw.gateway.connections.get('edge-b14-3')?.connection.state === 'OFFLINE',
+        10_000,
+        'edge-b14-3 OFFLINE',
+      );
+      const base = {
+        target: { clusters: ['edge-b14-3'] },
+        namespace: 'city',
+        name: 'mqtt-bridge',
+        strategy: { canaryClusters: 0 },
+      };
+      const older = await mutate('scaleDeployment', { ...base, replicas: 3 });
+      await eventually(
+        async () => (await rollout(older.id)).clusters[0]?.state === 'WAITING_FOR_CLUSTER',
+        10_000,
+        'the older rollout waiting',
+      );
+      const newer = await mutate('scaleDeployment', { ...base, replicas: 2 });
+      const superseded = await until(older.id, ['SUCCEEDED', 'FAILED']);
+      expect(superseded.clusters[0]).toMatchObject({
+        state: 'SUPERSEDED',
+        message: `superseded by rollout ${newer.id}`,
+      });
+      await offline.setFaults({ reset: true, offline: null });
+      expect((await until(newer.id, ['SUCCEEDED', 'FAILED', 'PAUSED'], 45_000)).phase).toBe('SUCCEEDED');
+      expect(deploymentOn('edge-b14-3', 'city', 'mqtt-bridge')?.spec.replicas).toBe(2);
+    } finally {
+      await offline.setFaults({ reset: true, offline: null });
+    }
+  }, 90_000);
+
+  it('pauses and resumes, one site at a time with bySite', async () => {
+    const started = await mutate('scaleDeployment', {
+      target: { sites: ['b12', 'b21'] },
+      namespace: 'city',
+      name: 'mqtt-bridge',
+      replicas: 1,
+      strategy: { canaryClusters: 0, maxConcurrentClusters: 10, bySite: true },
+    });
+    const paused = await gw.gql<{ pauseRollout: RolloutData }>(
+      `mutation($id: ID!) { pauseRollout(id: $id) { ${ROLLOUT_FIELDS} } }`,
+      { id: started.id },
+    );
+    expect(paused.data?.pauseRollout.phase).toBe('PAUSED');
+    await new Promise((r) => setTimeout(r, 500));
+    const whilePaused = await rollout(started.id);
+    // Nothing of the second site started while paused.
+    expect(
+      whilePaused.clusters
+        .filter((c) => c.cluster.startsWith('edge-b21'))
+        .every((c) => c.state === 'PENDING'),
+    ).toBe(true);
+    const resumed = await gw.gql<{ resumeRollout: RolloutData }>(
+      `mutation($id: ID!) { resumeRollout(id: $id) { phase } }`,
+      { id: started.id },
+    );
+    expect(resumed.data?.resumeRollout.phase).toBe('RUNNING');
+    const done = await until(started.id, ['SUCCEEDED', 'FAILED', 'PAUSED']);
+    expect(done.phase).toBe('SUCCEEDED');
+    const b12 = done.clusters.filter((c) => c.cluster.startsWith('edge-b12'));
+    const b21 = done.clusters.filter((c) => c.cluster.startsWith('edge-b21'));
+    const lastB12 = Math.max(...b12.map((c) => Date.parse(c.finishedAt ?? '')));
+    for (const c of b21) expect(Date.parse(c.startedAt ?? '')).toBeGreaterThanOrEqual(lastB12);
+    const again = await gw.gql(`mutation($id: ID!) { resumeRollout(id: $id) { phase } }`, { id: started.id });
+    expect(again.errors?.[0]?.extensions?.code).toBe('VALIDATION_FAILED');
+  }, 60_000);
+});
+
 describe('dry run', () => {
   it('changes nothing and reports per cluster what would change', async () => {
     for (const c of ['edge-b14-1', 'edge-b14-2']) sim(c).clearRequests();
