@@ -27,6 +27,8 @@ export const ErrorCode = {
   LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
   /** A kubeconfig could not be read or lacks what was asked for. */
   KUBECONFIG_INVALID: 'KUBECONFIG_INVALID',
+  /** A backup archive failed verification: missing, truncated or changed since it was written. */
+  BACKUP_INVALID: 'BACKUP_INVALID',
   /** Something failed inside the gateway; details are in its log, not in the response. */
   INTERNAL: 'INTERNAL',
 } as const;

@@ -6,6 +6,7 @@ import { clusterResolvers } from './clusters.js';
 import { connectionResolvers } from './connections.js';
 import { eventResolvers } from './events.js';
 import { rolloutResolvers } from './rollouts.js';
+import { backupResolvers } from './backups.js';
 import { kubernetesResolvers } from './kubernetes.js';
 
 /** Resolver maps, merged by makeExecutableSchema. */
@@ -17,4 +18,5 @@ export const resolvers: Resolvers[] = [
   connectionResolvers,
   eventResolvers,
   rolloutResolvers,
+  backupResolvers,
 ];

@@ -3,6 +3,7 @@ import type { ClusterView as ClusterViewModel, SiteView as SiteViewModel, FleetS
 import type { FleetNode as FleetNodeModel, FleetPod as FleetPodModel, FleetDeployment as FleetDeploymentModel, FleetNamespace as FleetNamespaceModel, FleetService as FleetServiceModel, FleetEvent as FleetEventModel } from '../clusters/fleet-queries.js';
 import type { AuditEntry as AuditEntryModel } from '../store/types.js';
 import type { Rollout as RolloutModel, ClusterStep as ClusterStepModel, RolloutStrategy as RolloutStrategyModel } from '../rollouts/types.js';
+import type { Backup as BackupModel, Restore as RestoreModel } from '../backups/backup-service.js';
 import type { GatewayContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -125,6 +126,47 @@ export type AuditOutcome =
   | 'FAILURE'
   | 'SUCCESS';
 
+export type Backup = {
+  __typename?: 'Backup';
+  actor: Scalars['String']['output'];
+  /** SHA-256 of the compressed archive, kept here, outside the archive. */
+  archiveSha256?: Maybe<Scalars['String']['output']>;
+  archiveSize?: Maybe<Scalars['Int']['output']>;
+  cluster: Scalars['String']['output'];
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  errors: Array<BackupError>;
+  facts?: Maybe<ClusterFacts>;
+  id: Scalars['ID']['output'];
+  /** Where the archive is (dir:<path>). */
+  location?: Maybe<Scalars['String']['output']>;
+  message?: Maybe<Scalars['String']['output']>;
+  objectCount: Scalars['Int']['output'];
+  phase: BackupPhase;
+  resourceCounts: Array<ResourceCount>;
+};
+
+export type BackupError = {
+  __typename?: 'BackupError';
+  message: Scalars['String']['output'];
+  resource: Scalars['String']['output'];
+};
+
+export type BackupPhase =
+  | 'COMPLETED'
+  | 'FAILED'
+  /** Done, but some kinds could not be listed (see errors). */
+  | 'PARTIALLY_FAILED'
+  | 'PENDING'
+  | 'RUNNING';
+
+export type BackupVerification = {
+  __typename?: 'BackupVerification';
+  backup: Backup;
+  /** Objects in the archive, each checked against its digest. */
+  objects: Scalars['Int']['output'];
+};
+
 /** A Kubernetes cluster of the fleet. */
 export type Cluster = {
   __typename?: 'Cluster';
@@ -244,6 +286,13 @@ export type ClusterEventWhere = {
   types?: InputMaybe<Array<ClusterEventType>>;
 };
 
+export type ClusterFacts = {
+  __typename?: 'ClusterFacts';
+  architectures: Array<Scalars['String']['output']>;
+  distro?: Maybe<Scalars['String']['output']>;
+  kubernetesVersion?: Maybe<Scalars['String']['output']>;
+};
+
 /** How current one targeted cluster's part of a list is. */
 export type ClusterFreshness = {
   __typename?: 'ClusterFreshness';
@@ -361,6 +410,14 @@ export type Condition = {
   type: Scalars['String']['output'];
 };
 
+export type ConflictPolicy =
+  /** Server-side apply, taking over conflicting fields. */
+  | 'FORCE'
+  /** Leave objects that exist on the target as they are (default). */
+  | 'SKIP'
+  /** Server-side apply over existing objects; a field owned by another manager is a CONFLICT. */
+  | 'UPDATE';
+
 /** Where a list's data comes from. */
 export type Consistency =
   /** From the gateway's watch caches: milliseconds, possibly stale for unreachable clusters (see freshness). */
@@ -389,6 +446,21 @@ export type ContainerPortInput = {
   containerPort: Scalars['Int']['input'];
   name?: InputMaybe<Scalars['String']['input']>;
   protocol?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CreateBackupInput = {
+  cluster: Scalars['String']['input'];
+  excludeKinds?: InputMaybe<Array<Scalars['String']['input']>>;
+  excludeNamespaces?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Cluster-scoped kinds such as CRDs and cluster roles (default true). */
+  includeClusterScoped?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Kinds (Deployment) or resources (deployments, deployments.apps) to include; absent: all. */
+  includeKinds?: InputMaybe<Array<Scalars['String']['input']>>;
+  includeNamespaces?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Secrets are backed up encrypted with the gateway key (default true). */
+  includeSecrets?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only objects matching this label selector. */
+  labelSelector?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Deployment = {
@@ -501,6 +573,8 @@ export type EnvVarInput = {
 
 /** Error codes carried in errors[].extensions.code, one list for the whole API. */
 export type ErrorCode =
+  /** A backup archive failed verification: missing, truncated or changed since it was written. */
+  | 'BACKUP_INVALID'
   /** A cluster answered with an error. */
   | 'CLUSTER_ERROR'
   /** A cluster did not answer within the deadline; its part of a result is missing or stale. */
@@ -672,6 +746,8 @@ export type Mutation = {
   applyDeployment: Rollout;
   /** Cancels clusters not started yet; clusters in progress finish. */
   cancelRollout: Rollout;
+  /** Starts a backup of one cluster's API state; it runs in the background (follow it with backup(id)). */
+  createBackup: Backup;
   /** Deletes the Deployment. */
   deleteDeployment: Rollout;
   /** Registers every context (or the listed ones) of a kubeconfig, all or nothing. */
@@ -682,6 +758,8 @@ export type Mutation = {
   registerCluster: Cluster;
   /** Restarts the pods, as kubectl rollout restart does (the kubectl.kubernetes.io/restartedAt annotation). */
   restartDeployment: Rollout;
+  /** Restores a verified backup onto its cluster or another one (in the background; a dry run answers with the plan). */
+  restoreBackup: Restore;
   /** Starts clusters again after a pause. */
   resumeRollout: Rollout;
   /** Rolls back to the previous revision (or toRevision), as kubectl rollout undo does. */
@@ -694,6 +772,8 @@ export type Mutation = {
   unregisterCluster: UnregisteredCluster;
   /** Changes a cluster's site, labels or credentials; absent fields stay as they are. */
   updateCluster: Cluster;
+  /** Checks a backup's archive against the digest recorded when it was written; BACKUP_INVALID when it was changed or truncated. */
+  verifyBackup: BackupVerification;
 };
 
 
@@ -704,6 +784,11 @@ export type MutationApplyDeploymentArgs = {
 
 export type MutationCancelRolloutArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateBackupArgs = {
+  input: CreateBackupInput;
 };
 
 
@@ -729,6 +814,11 @@ export type MutationRegisterClusterArgs = {
 
 export type MutationRestartDeploymentArgs = {
   input: DeploymentRolloutInput;
+};
+
+
+export type MutationRestoreBackupArgs = {
+  input: RestoreBackupInput;
 };
 
 
@@ -762,6 +852,11 @@ export type MutationUpdateClusterArgs = {
   name: Scalars['String']['input'];
 };
 
+
+export type MutationVerifyBackupArgs = {
+  id: Scalars['ID']['input'];
+};
+
 export type Namespace = {
   __typename?: 'Namespace';
   cluster: Cluster;
@@ -786,6 +881,17 @@ export type NamespaceEdge = {
   __typename?: 'NamespaceEdge';
   cursor: Scalars['String']['output'];
   node: Namespace;
+};
+
+export type NamespaceMapping = {
+  __typename?: 'NamespaceMapping';
+  from: Scalars['String']['output'];
+  to: Scalars['String']['output'];
+};
+
+export type NamespaceMappingInput = {
+  from: Scalars['String']['input'];
+  to: Scalars['String']['input'];
 };
 
 export type NamespaceWhere = {
@@ -1042,6 +1148,9 @@ export type Query = {
   apiResources: ApiResourceList;
   /** Audit log of mutations, newest first. */
   auditLog: AuditEntryConnection;
+  backup?: Maybe<Backup>;
+  /** Backups, newest first. */
+  backups: Array<Backup>;
   /** One cluster by name; null when it is not registered. */
   cluster?: Maybe<Cluster>;
   /** Registered clusters the target selects, ordered by name. */
@@ -1065,6 +1174,9 @@ export type Query = {
   pods: PodConnection;
   /** Objects of any kind, CRDs included, as JSON; always read live from the API servers. */
   resources: ResourceConnection;
+  restore?: Maybe<Restore>;
+  /** Restores, newest first. */
+  restores: Array<Restore>;
   /** One rollout; null when there is none with this id. */
   rollout?: Maybe<Rollout>;
   /** Rollouts, newest first. */
@@ -1086,6 +1198,18 @@ export type QueryAuditLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   where?: InputMaybe<AuditLogWhere>;
+};
+
+
+export type QueryBackupArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryBackupsArgs = {
+  cluster?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  phases?: InputMaybe<Array<BackupPhase>>;
 };
 
 
@@ -1165,6 +1289,17 @@ export type QueryResourcesArgs = {
 };
 
 
+export type QueryRestoreArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryRestoresArgs = {
+  cluster?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryRolloutArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1231,6 +1366,12 @@ export type ResourceConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+export type ResourceCount = {
+  __typename?: 'ResourceCount';
+  count: Scalars['Int']['output'];
+  resource: Scalars['String']['output'];
+};
+
 export type ResourceEdge = {
   __typename?: 'ResourceEdge';
   cursor: Scalars['String']['output'];
@@ -1256,6 +1397,57 @@ export type ResourceWhere = {
 export type ResourcesInput = {
   limits?: InputMaybe<ResourceListInput>;
   requests?: InputMaybe<ResourceListInput>;
+};
+
+export type Restore = {
+  __typename?: 'Restore';
+  actor: Scalars['String']['output'];
+  backupId: Scalars['ID']['output'];
+  conflictPolicy: ConflictPolicy;
+  createdAt: Scalars['DateTime']['output'];
+  dryRun: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  message?: Maybe<Scalars['String']['output']>;
+  namespaceMapping: Array<NamespaceMapping>;
+  phase: BackupPhase;
+  results: Array<RestoreResult>;
+  sourceCluster: Scalars['String']['output'];
+  targetCluster: Scalars['String']['output'];
+};
+
+export type RestoreAction =
+  | 'CONFLICT'
+  /** Dry run: would be created. */
+  | 'CREATE'
+  | 'CREATED'
+  | 'FAILED'
+  | 'SKIPPED'
+  | 'UNCHANGED'
+  /** Dry run: would be updated. */
+  | 'UPDATE'
+  | 'UPDATED';
+
+export type RestoreBackupInput = {
+  backup: Scalars['ID']['input'];
+  conflictPolicy?: InputMaybe<ConflictPolicy>;
+  /** Plan only: per object create / update (with the changed fields) / unchanged / skip; nothing changes. */
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  excludeNamespaces?: InputMaybe<Array<Scalars['String']['input']>>;
+  includeNamespaces?: InputMaybe<Array<Scalars['String']['input']>>;
+  namespaceMapping?: InputMaybe<Array<NamespaceMappingInput>>;
+  /** Default: the backed-up cluster. */
+  targetCluster?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RestoreResult = {
+  __typename?: 'RestoreResult';
+  action: RestoreAction;
+  /** Paths of the fields changed (never values). */
+  changedFields: Array<Scalars['String']['output']>;
+  kind: Scalars['String']['output'];
+  message?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  namespace: Scalars['String']['output'];
 };
 
 export type RollbackDeploymentInput = {
@@ -1643,6 +1835,10 @@ export type ResolversTypes = {
   AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
   AuditLogWhere: AuditLogWhere;
   AuditOutcome: AuditOutcome;
+  Backup: ResolverTypeWrapper<BackupModel>;
+  BackupError: ResolverTypeWrapper<BackupError>;
+  BackupPhase: BackupPhase;
+  BackupVerification: ResolverTypeWrapper<Omit<BackupVerification, 'backup'> & { backup: ResolversTypes['Backup'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Cluster: ResolverTypeWrapper<ClusterViewModel>;
   ClusterAuthMethod: ClusterAuthMethod;
@@ -1652,6 +1848,7 @@ export type ResolversTypes = {
   ClusterEvent: ResolverTypeWrapper<ClusterEventViewModel>;
   ClusterEventType: ClusterEventType;
   ClusterEventWhere: ClusterEventWhere;
+  ClusterFacts: ResolverTypeWrapper<ClusterFacts>;
   ClusterFreshness: ResolverTypeWrapper<FreshnessViewModel>;
   ClusterProblem: ResolverTypeWrapper<ClusterProblem>;
   ClusterRolloutState: ClusterRolloutState;
@@ -1661,10 +1858,12 @@ export type ResolversTypes = {
   ClusterStateCount: ResolverTypeWrapper<ClusterStateCount>;
   ClusterTarget: ClusterTarget;
   Condition: ResolverTypeWrapper<Condition>;
+  ConflictPolicy: ConflictPolicy;
   Consistency: Consistency;
   Container: ResolverTypeWrapper<Container>;
   ContainerImageInput: ContainerImageInput;
   ContainerPortInput: ContainerPortInput;
+  CreateBackupInput: CreateBackupInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Deployment: ResolverTypeWrapper<FleetDeploymentModel>;
   DeploymentAvailability: DeploymentAvailability;
@@ -1700,6 +1899,8 @@ export type ResolversTypes = {
   Namespace: ResolverTypeWrapper<FleetNamespaceModel>;
   NamespaceConnection: ResolverTypeWrapper<NamespacePageModel>;
   NamespaceEdge: ResolverTypeWrapper<Omit<NamespaceEdge, 'node'> & { node: ResolversTypes['Namespace'] }>;
+  NamespaceMapping: ResolverTypeWrapper<NamespaceMapping>;
+  NamespaceMappingInput: NamespaceMappingInput;
   NamespaceWhere: NamespaceWhere;
   Node: ResolverTypeWrapper<FleetNodeModel>;
   NodeAddress: ResolverTypeWrapper<NodeAddress>;
@@ -1726,10 +1927,15 @@ export type ResolversTypes = {
   RegisterClusterInput: RegisterClusterInput;
   Resource: ResolverTypeWrapper<ResourceViewModel>;
   ResourceConnection: ResolverTypeWrapper<ResourcePageModel>;
+  ResourceCount: ResolverTypeWrapper<ResourceCount>;
   ResourceEdge: ResolverTypeWrapper<Omit<ResourceEdge, 'node'> & { node: ResolversTypes['Resource'] }>;
   ResourceListInput: ResourceListInput;
   ResourceWhere: ResourceWhere;
   ResourcesInput: ResourcesInput;
+  Restore: ResolverTypeWrapper<RestoreModel>;
+  RestoreAction: RestoreAction;
+  RestoreBackupInput: RestoreBackupInput;
+  RestoreResult: ResolverTypeWrapper<RestoreResult>;
   RollbackDeploymentInput: RollbackDeploymentInput;
   Rollout: ResolverTypeWrapper<RolloutModel>;
   RolloutAction: RolloutAction;
@@ -1766,6 +1972,9 @@ export type ResolversParentTypes = {
   AuditEntryConnection: AuditPageViewModel;
   AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
   AuditLogWhere: AuditLogWhere;
+  Backup: BackupModel;
+  BackupError: BackupError;
+  BackupVerification: Omit<BackupVerification, 'backup'> & { backup: ResolversParentTypes['Backup'] };
   Boolean: Scalars['Boolean']['output'];
   Cluster: ClusterViewModel;
   ClusterConnection: ClusterPageModel;
@@ -1773,6 +1982,7 @@ export type ResolversParentTypes = {
   ClusterEdge: Omit<ClusterEdge, 'node'> & { node: ResolversParentTypes['Cluster'] };
   ClusterEvent: ClusterEventViewModel;
   ClusterEventWhere: ClusterEventWhere;
+  ClusterFacts: ClusterFacts;
   ClusterFreshness: FreshnessViewModel;
   ClusterProblem: ClusterProblem;
   ClusterRolloutStep: ClusterStepModel;
@@ -1782,6 +1992,7 @@ export type ResolversParentTypes = {
   Container: Container;
   ContainerImageInput: ContainerImageInput;
   ContainerPortInput: ContainerPortInput;
+  CreateBackupInput: CreateBackupInput;
   DateTime: Scalars['DateTime']['output'];
   Deployment: FleetDeploymentModel;
   DeploymentConnection: DeploymentPageModel;
@@ -1813,6 +2024,8 @@ export type ResolversParentTypes = {
   Namespace: FleetNamespaceModel;
   NamespaceConnection: NamespacePageModel;
   NamespaceEdge: Omit<NamespaceEdge, 'node'> & { node: ResolversParentTypes['Namespace'] };
+  NamespaceMapping: NamespaceMapping;
+  NamespaceMappingInput: NamespaceMappingInput;
   NamespaceWhere: NamespaceWhere;
   Node: FleetNodeModel;
   NodeAddress: NodeAddress;
@@ -1835,10 +2048,14 @@ export type ResolversParentTypes = {
   RegisterClusterInput: RegisterClusterInput;
   Resource: ResourceViewModel;
   ResourceConnection: ResourcePageModel;
+  ResourceCount: ResourceCount;
   ResourceEdge: Omit<ResourceEdge, 'node'> & { node: ResolversParentTypes['Resource'] };
   ResourceListInput: ResourceListInput;
   ResourceWhere: ResourceWhere;
   ResourcesInput: ResourcesInput;
+  Restore: RestoreModel;
+  RestoreBackupInput: RestoreBackupInput;
+  RestoreResult: RestoreResult;
   RollbackDeploymentInput: RollbackDeploymentInput;
   Rollout: RolloutModel;
   RolloutConnection: RolloutPageViewModel;
@@ -1903,6 +2120,33 @@ export type AuditEntryEdgeResolvers<ContextType = GatewayContext, ParentType ext
   node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
 };
 
+export type BackupResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Backup'] = ResolversParentTypes['Backup']> = {
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  archiveSha256?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  archiveSize?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  cluster?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['BackupError']>, ParentType, ContextType>;
+  facts?: Resolver<Maybe<ResolversTypes['ClusterFacts']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  objectCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['BackupPhase'], ParentType, ContextType>;
+  resourceCounts?: Resolver<Array<ResolversTypes['ResourceCount']>, ParentType, ContextType>;
+};
+
+export type BackupErrorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BackupError'] = ResolversParentTypes['BackupError']> = {
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BackupVerificationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BackupVerification'] = ResolversParentTypes['BackupVerification']> = {
+  backup?: Resolver<ResolversTypes['Backup'], ParentType, ContextType>;
+  objects?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type ClusterResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster']> = {
   architectures?: Resolver<Array<ResolversTypes['Architecture']>, ParentType, ContextType>;
   authMethod?: Resolver<ResolversTypes['ClusterAuthMethod'], ParentType, ContextType>;
@@ -1949,6 +2193,12 @@ export type ClusterEventResolvers<ContextType = GatewayContext, ParentType exten
   site?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   state?: Resolver<ResolversTypes['ClusterState'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['ClusterEventType'], ParentType, ContextType>;
+};
+
+export type ClusterFactsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ClusterFacts'] = ResolversParentTypes['ClusterFacts']> = {
+  architectures?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  distro?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kubernetesVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ClusterFreshnessResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ClusterFreshness'] = ResolversParentTypes['ClusterFreshness']> = {
@@ -2126,17 +2376,20 @@ export type KubernetesEventInfoResolvers<ContextType = GatewayContext, ParentTyp
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   applyDeployment?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationApplyDeploymentArgs, 'input'>>;
   cancelRollout?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationCancelRolloutArgs, 'id'>>;
+  createBackup?: Resolver<ResolversTypes['Backup'], ParentType, ContextType, RequireFields<MutationCreateBackupArgs, 'input'>>;
   deleteDeployment?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationDeleteDeploymentArgs, 'input'>>;
   importKubeconfig?: Resolver<ResolversTypes['ImportKubeconfigResult'], ParentType, ContextType, RequireFields<MutationImportKubeconfigArgs, 'input'>>;
   pauseRollout?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationPauseRolloutArgs, 'id'>>;
   registerCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationRegisterClusterArgs, 'input'>>;
   restartDeployment?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationRestartDeploymentArgs, 'input'>>;
+  restoreBackup?: Resolver<ResolversTypes['Restore'], ParentType, ContextType, RequireFields<MutationRestoreBackupArgs, 'input'>>;
   resumeRollout?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationResumeRolloutArgs, 'id'>>;
   rollbackDeployment?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationRollbackDeploymentArgs, 'input'>>;
   scaleDeployment?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationScaleDeploymentArgs, 'input'>>;
   setDeploymentImage?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationSetDeploymentImageArgs, 'input'>>;
   unregisterCluster?: Resolver<ResolversTypes['UnregisteredCluster'], ParentType, ContextType, RequireFields<MutationUnregisterClusterArgs, 'name'>>;
   updateCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationUpdateClusterArgs, 'input' | 'name'>>;
+  verifyBackup?: Resolver<ResolversTypes['BackupVerification'], ParentType, ContextType, RequireFields<MutationVerifyBackupArgs, 'id'>>;
 };
 
 export type NamespaceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Namespace'] = ResolversParentTypes['Namespace']> = {
@@ -2160,6 +2413,11 @@ export type NamespaceConnectionResolvers<ContextType = GatewayContext, ParentTyp
 export type NamespaceEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NamespaceEdge'] = ResolversParentTypes['NamespaceEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Namespace'], ParentType, ContextType>;
+};
+
+export type NamespaceMappingResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NamespaceMapping'] = ResolversParentTypes['NamespaceMapping']> = {
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
@@ -2286,6 +2544,8 @@ export type PodEdgeResolvers<ContextType = GatewayContext, ParentType extends Re
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   apiResources?: Resolver<ResolversTypes['ApiResourceList'], ParentType, ContextType, RequireFields<QueryApiResourcesArgs, 'deadlineMs'>>;
   auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
+  backup?: Resolver<Maybe<ResolversTypes['Backup']>, ParentType, ContextType, RequireFields<QueryBackupArgs, 'id'>>;
+  backups?: Resolver<Array<ResolversTypes['Backup']>, ParentType, ContextType, RequireFields<QueryBackupsArgs, 'first'>>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType, RequireFields<QueryClusterArgs, 'name'>>;
   clusters?: Resolver<ResolversTypes['ClusterConnection'], ParentType, ContextType, RequireFields<QueryClustersArgs, 'first'>>;
   deployments?: Resolver<ResolversTypes['DeploymentConnection'], ParentType, ContextType, RequireFields<QueryDeploymentsArgs, 'consistency' | 'deadlineMs' | 'first'>>;
@@ -2296,6 +2556,8 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   nodes?: Resolver<ResolversTypes['NodeConnection'], ParentType, ContextType, RequireFields<QueryNodesArgs, 'consistency' | 'deadlineMs' | 'first'>>;
   pods?: Resolver<ResolversTypes['PodConnection'], ParentType, ContextType, RequireFields<QueryPodsArgs, 'consistency' | 'deadlineMs' | 'first'>>;
   resources?: Resolver<ResolversTypes['ResourceConnection'], ParentType, ContextType, RequireFields<QueryResourcesArgs, 'deadlineMs' | 'first' | 'where'>>;
+  restore?: Resolver<Maybe<ResolversTypes['Restore']>, ParentType, ContextType, RequireFields<QueryRestoreArgs, 'id'>>;
+  restores?: Resolver<Array<ResolversTypes['Restore']>, ParentType, ContextType, RequireFields<QueryRestoresArgs, 'first'>>;
   rollout?: Resolver<Maybe<ResolversTypes['Rollout']>, ParentType, ContextType, RequireFields<QueryRolloutArgs, 'id'>>;
   rollouts?: Resolver<ResolversTypes['RolloutConnection'], ParentType, ContextType, Partial<QueryRolloutsArgs>>;
   services?: Resolver<ResolversTypes['ServiceConnection'], ParentType, ContextType, RequireFields<QueryServicesArgs, 'consistency' | 'deadlineMs' | 'first'>>;
@@ -2323,9 +2585,38 @@ export type ResourceConnectionResolvers<ContextType = GatewayContext, ParentType
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type ResourceCountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ResourceCount'] = ResolversParentTypes['ResourceCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ResourceEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ResourceEdge'] = ResolversParentTypes['ResourceEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Resource'], ParentType, ContextType>;
+};
+
+export type RestoreResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Restore'] = ResolversParentTypes['Restore']> = {
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  backupId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  conflictPolicy?: Resolver<ResolversTypes['ConflictPolicy'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  namespaceMapping?: Resolver<Array<ResolversTypes['NamespaceMapping']>, ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['BackupPhase'], ParentType, ContextType>;
+  results?: Resolver<Array<ResolversTypes['RestoreResult']>, ParentType, ContextType>;
+  sourceCluster?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  targetCluster?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type RestoreResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RestoreResult'] = ResolversParentTypes['RestoreResult']> = {
+  action?: Resolver<ResolversTypes['RestoreAction'], ParentType, ContextType>;
+  changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type RolloutResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Rollout'] = ResolversParentTypes['Rollout']> = {
@@ -2453,10 +2744,14 @@ export type Resolvers<ContextType = GatewayContext> = {
   AuditEntry?: AuditEntryResolvers<ContextType>;
   AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
   AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
+  Backup?: BackupResolvers<ContextType>;
+  BackupError?: BackupErrorResolvers<ContextType>;
+  BackupVerification?: BackupVerificationResolvers<ContextType>;
   Cluster?: ClusterResolvers<ContextType>;
   ClusterConnection?: ClusterConnectionResolvers<ContextType>;
   ClusterEdge?: ClusterEdgeResolvers<ContextType>;
   ClusterEvent?: ClusterEventResolvers<ContextType>;
+  ClusterFacts?: ClusterFactsResolvers<ContextType>;
   ClusterFreshness?: ClusterFreshnessResolvers<ContextType>;
   ClusterProblem?: ClusterProblemResolvers<ContextType>;
   ClusterRolloutStep?: ClusterRolloutStepResolvers<ContextType>;
@@ -2482,6 +2777,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Namespace?: NamespaceResolvers<ContextType>;
   NamespaceConnection?: NamespaceConnectionResolvers<ContextType>;
   NamespaceEdge?: NamespaceEdgeResolvers<ContextType>;
+  NamespaceMapping?: NamespaceMappingResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   NodeAddress?: NodeAddressResolvers<ContextType>;
   NodeConnection?: NodeConnectionResolvers<ContextType>;
@@ -2498,7 +2794,10 @@ export type Resolvers<ContextType = GatewayContext> = {
   Query?: QueryResolvers<ContextType>;
   Resource?: ResourceResolvers<ContextType>;
   ResourceConnection?: ResourceConnectionResolvers<ContextType>;
+  ResourceCount?: ResourceCountResolvers<ContextType>;
   ResourceEdge?: ResourceEdgeResolvers<ContextType>;
+  Restore?: RestoreResolvers<ContextType>;
+  RestoreResult?: RestoreResultResolvers<ContextType>;
   Rollout?: RolloutResolvers<ContextType>;
   RolloutConnection?: RolloutConnectionResolvers<ContextType>;
   RolloutEvent?: RolloutEventResolvers<ContextType>;

@@ -6,6 +6,9 @@
 import type { Logger } from 'pino';
 import type { SimFleet } from '../../sim/fleet.js';
 import type { ClusterConnectionOptions } from '../clusters/cluster-connection.js';
+import { join } from 'node:path';
+import { BackupService } from '../backups/backup-service.js';
+import { DirectoryStorage } from '../backups/storage.js';
 import { FleetEvents, type FleetEventsOptions } from '../events/fleet-events.js';
 import { listKubeconfigContexts } from '../registry/kubeconfig.js';
 import { RolloutEngine, type RolloutEngineOptions } from '../rollouts/rollout-engine.js';
@@ -46,6 +49,8 @@ export interface FleetGatewayOptions {
   rollouts?: RolloutEngineOptions;
   /** Where image platforms come from (catalogue, insecure registries, policy). */
   images?: ImagePlatformOptions;
+  /** Directory of backup archives. @default <dataDir>/backups */
+  backupDir?: string;
 }
 
 /** How long demo mode waits for the demo clusters' first sync before serving. */
@@ -63,6 +68,7 @@ export class FleetGateway {
     readonly events: FleetEvents,
     readonly rollouts: RolloutService,
     private readonly rolloutEngine: RolloutEngine,
+    readonly backups: BackupService,
     readonly demoFleet: SimFleet | undefined,
     private readonly logger: Logger,
   ) {}
@@ -141,6 +147,13 @@ export class FleetGateway {
         }),
       ),
       rolloutEngine,
+      new BackupService(
+        store,
+        connections,
+        secrets,
+        new DirectoryStorage(options.backupDir ?? join(options.dataDir, 'backups')),
+        logger.child({ component: 'backups' }),
+      ),
       demoFleet,
       logger,
     );
@@ -157,6 +170,7 @@ export class FleetGateway {
   async close(): Promise<void> {
     await this.rolloutEngine.stop();
     await this.connections.stop();
+    await this.backups.settle();
     await this.events.close();
     await this.demoFleet?.stop();
     await this.store.close();

@@ -91,8 +91,19 @@ export interface RolloutStepsTable {
   body: string;
 }
 
+/** Row of `catalogue`: backups, restores and schedules, one JSON document each. */
+export interface CatalogueTable {
+  kind: string;
+  id: string;
+  cluster: string;
+  created_at: string;
+  phase: string;
+  body: string;
+}
+
 /** The store's database as Kysely sees it. */
 export interface FleetDatabase {
+  catalogue: CatalogueTable;
   rollouts: RolloutsTable;
   rollout_steps: RolloutStepsTable;
   clusters: ClustersTable;
@@ -211,8 +222,36 @@ const rollouts: Migration = {
   },
 };
 
+const catalogue: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('catalogue')
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('cluster', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('phase', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('catalogue_pk', ['kind', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('catalogue_cluster')
+      .on('catalogue')
+      .columns(['kind', 'cluster', 'created_at'])
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('catalogue').execute();
+  },
+};
+
 /** Migrations in order; names sort in the order they apply. Never edit one that has shipped. */
 export const fleetMigrations: MigrationProvider = {
   getMigrations: () =>
-    Promise.resolve({ '0001_initial': initial, '0002_events': events, '0003_rollouts': rollouts }),
+    Promise.resolve({
+      '0001_initial': initial,
+      '0002_events': events,
+      '0003_rollouts': rollouts,
+      '0004_catalogue': catalogue,
+    }),
 };

@@ -15,6 +15,7 @@ import {
   type AuditOutcome,
   type AuditPage,
   type AuditQuery,
+  type CatalogueDocument,
   type ClusterChanges,
   type ClusterRecord,
   type ClusterSource,
@@ -454,6 +455,63 @@ class SqliteFleetStore implements FleetStore {
     }));
   }
 
+  async putCatalogue(doc: CatalogueDocument): Promise<void> {
+    await this.db
+      .insertInto('catalogue')
+      .values({
+        kind: doc.kind,
+        id: doc.id,
+        cluster: doc.cluster,
+        created_at: doc.createdAt.toISOString(),
+        phase: doc.phase,
+        body: JSON.stringify(doc.body),
+      })
+      .onConflict((oc) =>
+        oc.columns(['kind', 'id']).doUpdateSet((eb) => ({
+          phase: eb.ref('excluded.phase'),
+          body: eb.ref('excluded.body'),
+          cluster: eb.ref('excluded.cluster'),
+        })),
+      )
+      .execute();
+  }
+
+  async getCatalogue(kind: CatalogueDocument['kind'], id: string): Promise<CatalogueDocument | undefined> {
+    const row = await this.db
+      .selectFrom('catalogue')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toCatalogue(row);
+  }
+
+  async listCatalogue(
+    kind: CatalogueDocument['kind'],
+    filter: { cluster?: string; phases?: readonly string[]; limit?: number } = {},
+  ): Promise<CatalogueDocument[]> {
+    let q = this.db
+      .selectFrom('catalogue')
+      .selectAll()
+      .where('kind', '=', kind)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit ?? 1000);
+    if (filter.cluster !== undefined) q = q.where('cluster', '=', filter.cluster);
+    if (filter.phases !== undefined && filter.phases.length > 0)
+      q = q.where('phase', 'in', [...filter.phases]);
+    return (await q.execute()).map(toCatalogue);
+  }
+
+  async deleteCatalogue(kind: CatalogueDocument['kind'], id: string): Promise<boolean> {
+    const r = await this.db
+      .deleteFrom('catalogue')
+      .where('kind', '=', kind)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
   async transaction<T>(fn: (store: FleetStore) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
     return this.db.transaction().execute((trx) => fn(new SqliteFleetStore(trx, true, this.now)));
@@ -528,5 +586,17 @@ function toAuditEntry(row: AuditRow): AuditEntry {
     outcome,
     ...(row.error_code !== null && isErrorCode(row.error_code) ? { errorCode: row.error_code } : {}),
     ...(row.error_message !== null ? { errorMessage: row.error_message } : {}),
+  };
+}
+
+function toCatalogue(row: Selectable<FleetDatabase['catalogue']>): CatalogueDocument {
+  const kind = row.kind === 'restore' || row.kind === 'schedule' ? row.kind : 'backup';
+  return {
+    kind,
+    id: row.id,
+    cluster: row.cluster,
+    createdAt: new Date(row.created_at),
+    phase: row.phase,
+    body: parseJson(row.body, `${row.kind} ${row.id}`),
   };
 }

@@ -140,6 +140,16 @@ export interface RolloutQuery {
   beforeId?: string;
 }
 
+/** A catalogue document: a backup, a restore or a schedule. */
+export interface CatalogueDocument {
+  kind: 'backup' | 'restore' | 'schedule';
+  id: string;
+  cluster: string;
+  createdAt: Date;
+  phase: string;
+  body: JsonValue;
+}
+
 /** Everything persisted. Errors are FleetErrors (CONFLICT, NOT_FOUND, VALIDATION_FAILED). */
 export interface FleetStore {
   /** Inserts a cluster at version 1; CONFLICT when the name is taken. */
@@ -184,6 +194,17 @@ export interface FleetStore {
   rolloutByIdempotencyKey(key: string): Promise<StoredRollout | undefined>;
   /** Rollouts with their steps, newest first. */
   listRollouts(query: RolloutQuery): Promise<StoredRollout[]>;
+  /** Inserts or replaces a catalogue document. */
+  putCatalogue(doc: CatalogueDocument): Promise<void>;
+  /** One catalogue document, or undefined. */
+  getCatalogue(kind: CatalogueDocument['kind'], id: string): Promise<CatalogueDocument | undefined>;
+  /** Catalogue documents of a kind (optionally of one cluster and phases), newest first. */
+  listCatalogue(
+    kind: CatalogueDocument['kind'],
+    filter?: { cluster?: string; phases?: readonly string[]; limit?: number },
+  ): Promise<CatalogueDocument[]>;
+  /** Deletes a catalogue document; returns whether it existed. */
+  deleteCatalogue(kind: CatalogueDocument['kind'], id: string): Promise<boolean>;
   /**
    * Runs fn with a store whose writes commit together when fn resolves and roll back when it
    * throws. Use only the store passed to fn inside it. Nested calls join the outer transaction.

@@ -1,0 +1,38 @@
+/** Backups and restores: GraphQL arguments to backup service calls and back. */
+import type { Resolvers } from '../gateway/graphql/resolvers-types.generated.js';
+import { pageSize } from '../gateway/service/pagination.js';
+import { clean } from './args.js';
+
+export const backupResolvers: Resolvers = {
+  Mutation: {
+    createBackup: (_, { input }, ctx) => {
+      const { cluster, ...filter } = clean(input);
+      return ctx.gateway.backups.createBackup({ cluster, filter }, ctx.actor);
+    },
+    verifyBackup: (_, { id }, ctx) => ctx.gateway.backups.verifyBackup(id, ctx.actor),
+    restoreBackup: (_, { input }, ctx) => {
+      const { backup, ...rest } = clean(input);
+      return ctx.gateway.backups.restoreBackup({ backupId: backup, ...rest }, ctx.actor);
+    },
+  },
+  Query: {
+    backup: async (_, { id }, ctx) => (await ctx.gateway.backups.backup(id)) ?? null,
+    backups: (_, args, ctx) =>
+      ctx.gateway.backups.backups({
+        limit: pageSize(args.first),
+        ...(args.cluster ? { cluster: args.cluster } : {}),
+        ...(args.phases ? { phases: args.phases } : {}),
+      }),
+    restore: async (_, { id }, ctx) => (await ctx.gateway.backups.restore(id)) ?? null,
+    restores: (_, args, ctx) =>
+      ctx.gateway.backups.restores({
+        limit: pageSize(args.first),
+        ...(args.cluster ? { cluster: args.cluster } : {}),
+      }),
+  },
+  Backup: {
+    archiveSha256: (b) => b.archive?.sha256 ?? null,
+    archiveSize: (b) => b.archive?.size ?? null,
+    location: (b) => b.archive?.location ?? null,
+  },
+};
