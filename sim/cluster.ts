@@ -325,7 +325,11 @@ export class SimCluster {
     };
     this.log.push(entry);
     if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
-    res.on('finish', () => (entry.status = res.statusCode));
+    // A request the flaky fault dropped keeps status undefined (its stream may still 'finish').
+    let dropped = false;
+    res.on('finish', () => {
+      if (!dropped) entry.status = res.statusCode;
+    });
     const run = () => {
       const verdict = judgeRequest(this.faultState, new URL(req.url ?? '/', 'https://x').pathname);
       switch (verdict.action) {
@@ -333,6 +337,7 @@ export class SimCluster {
           this.heldRequests.push(run);
           return;
         case 'reset':
+          dropped = true;
           // HTTP/2 multiplexes every call of a client on one connection: reset this request's
           // stream (RST_STREAM), as a failing proxy or apiserver would, not all of them.
           if (req instanceof Http2ServerRequest) req.stream.close(http2Constants.NGHTTP2_INTERNAL_ERROR);

@@ -81,6 +81,8 @@ export interface Restore {
   dryRun: boolean;
   conflictPolicy: ConflictPolicy;
   namespaceMapping: { from: string; to: string }[];
+  includeNamespaces: string[];
+  excludeNamespaces: string[];
   results: RestoreResult[];
 }
 
@@ -204,13 +206,10 @@ export class BackupService {
           );
         }
       }
-      const entries = restoreOrder(
-        archive.entries.filter((e) => {
-          const ns = e.group === '' && e.resource === 'namespaces' ? e.name : e.namespace;
-          if (ns === '') return true;
-          if (req.includeNamespaces?.length && !req.includeNamespaces.includes(ns)) return false;
-          return !req.excludeNamespaces?.includes(ns);
-        }),
+      const entries = restoreEntries(
+        archive.entries,
+        req.includeNamespaces ?? [],
+        req.excludeNamespaces ?? [],
       );
       const now = new Date().toISOString();
       const restore: Restore = {
@@ -226,6 +225,8 @@ export class BackupService {
         dryRun: req.dryRun ?? false,
         conflictPolicy: req.conflictPolicy ?? 'SKIP',
         namespaceMapping: [...mapping].map(([from, to]) => ({ from, to })),
+        includeNamespaces: req.includeNamespaces ?? [],
+        excludeNamespaces: req.excludeNamespaces ?? [],
         results: [],
       };
       await this.saveRestore(restore);
@@ -234,6 +235,48 @@ export class BackupService {
       else this.track(run);
       return restore;
     });
+  }
+
+  /**
+   * Picks up what a gateway restart interrupted: backups that were running run again;
+   * restores go on from their last checkpoint (objects already restored are found on the
+   * cluster and not written again).
+   */
+  async start(): Promise<void> {
+    for (const d of await this.store.listCatalogue('backup', { phases: ['PENDING', 'RUNNING'] })) {
+      const b = d.body as unknown as Backup;
+      const client = this.connections.get(b.cluster)?.connection.client;
+      if (!client) {
+        b.phase = 'FAILED';
+        b.message = 'the cluster is no longer registered';
+        await this.saveBackup(b);
+        continue;
+      }
+      this.logger.info({ backup: b.id }, 'running an interrupted backup again');
+      this.track(this.runBackup(b, client));
+    }
+    for (const d of await this.store.listCatalogue('restore', { phases: ['RUNNING'] })) {
+      const r = d.body as unknown as Restore;
+      try {
+        const { archive } = await this.load(r.backupId);
+        const client = this.connections.get(r.targetCluster)?.connection.client;
+        if (!client) throw notFound('cluster', r.targetCluster);
+        const mapping = new Map(r.namespaceMapping.map((m) => [m.from, m.to]));
+        this.logger.info({ restore: r.id, done: r.results.length }, 'resuming an interrupted restore');
+        this.track(
+          this.runRestore(
+            r,
+            restoreEntries(archive.entries, r.includeNamespaces, r.excludeNamespaces),
+            mapping,
+            client,
+          ),
+        );
+      } catch (e) {
+        r.phase = 'FAILED';
+        r.message = `cannot resume: ${e instanceof Error ? e.message : String(e)}`;
+        await this.saveRestore(r);
+      }
+    }
   }
 
   /** Waits for background work (tests, shutdown). */
@@ -313,8 +356,20 @@ export class BackupService {
   ): Promise<void> {
     /** Old uid → new uid of restored objects, for owner references. */
     const restored = new Map<string, string>();
+    const done = new Set(r.results.map((x) => `${x.kind}/${x.namespace}/${x.name}`));
     try {
       for (const [i, e] of entries.entries()) {
+        const ns = e.namespaced ? mapNamespace(e.namespace, mapping) : '';
+        const name = e.group === '' && e.resource === 'namespaces' ? mapNamespace(e.name, mapping) : e.name;
+        if (done.has(`${e.kind}/${ns}/${name}`)) {
+          // Restored before an interruption: only its new uid is needed (owner references).
+          const current = await withRetries(() => client.get(resourcePath(e, ns, name))).catch(
+            () => undefined,
+          );
+          const uid = uidOf(current);
+          if (uid && e.uid) restored.set(e.uid, uid);
+          continue;
+        }
         const object = rewriteForRestore(e, restorableObject(r.backupId, e, this.secrets), mapping, restored);
         const result = await this.restoreOne(r, e, object, mapping, client);
         r.results.push(result.result);
@@ -433,6 +488,22 @@ export class BackupService {
     r.updatedAt = new Date().toISOString();
     await this.store.putCatalogue(doc('restore', r.id, r.targetCluster, r.createdAt, r.phase, r));
   }
+}
+
+/** The archive's entries a restore covers, in restore order. */
+function restoreEntries(
+  entries: readonly ArchiveEntry[],
+  include: readonly string[],
+  exclude: readonly string[],
+): ArchiveEntry[] {
+  return restoreOrder(
+    entries.filter((e) => {
+      const ns = e.group === '' && e.resource === 'namespaces' ? e.name : e.namespace;
+      if (ns === '') return true;
+      if (include.length > 0 && !include.includes(ns)) return false;
+      return !exclude.includes(ns);
+    }),
+  );
 }
 
 function doc(

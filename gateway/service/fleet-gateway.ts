@@ -125,6 +125,14 @@ export class FleetGateway {
       options.rollouts,
     );
     await rolloutEngine.start();
+    const backups = new BackupService(
+      store,
+      connections,
+      secrets,
+      new DirectoryStorage(options.backupDir ?? join(options.dataDir, 'backups')),
+      logger.child({ component: 'backups' }),
+    );
+    await backups.start();
     return new FleetGateway(
       store,
       secrets,
@@ -147,13 +155,7 @@ export class FleetGateway {
         }),
       ),
       rolloutEngine,
-      new BackupService(
-        store,
-        connections,
-        secrets,
-        new DirectoryStorage(options.backupDir ?? join(options.dataDir, 'backups')),
-        logger.child({ component: 'backups' }),
-      ),
+      backups,
       demoFleet,
       logger,
     );

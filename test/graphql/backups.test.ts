@@ -343,6 +343,23 @@ describe('backup and restore of an edge cluster that died with its datastore', (
     expect((await get('edge-b14-1', '/api/v1/namespaces/sensors')).status).toBe(404);
   }, 60_000);
 
+  it('completes a backup over a flaky link (connections reset at random), retrying the pages that failed', async () => {
+    const flaky = sim('edge-b21-1');
+    flaky.clearRequests();
+    await flaky.setFaults({ flaky: 0.3 });
+    try {
+      const b = await backupOf('edge-b21-1');
+      expect(b.message).toBeNull();
+      expect(b.phase).toBe('COMPLETED');
+      expect(b.objectCount).toBeGreaterThan(5);
+      // The link really dropped requests during the backup.
+      const dropped = flaky.requests().filter((q) => q.status === undefined && !q.path.includes('watch='));
+      expect(dropped.length).toBeGreaterThan(0);
+    } finally {
+      await flaky.setFaults({ reset: true });
+    }
+  }, 60_000);
+
   it('fails verification of an archive with a flipped byte, and refuses to restore it', async () => {
     const ok = await gw.gql<{ verifyBackup: { objects: number } }>(
       `mutation($id: ID!) { verifyBackup(id: $id) { objects } }`,

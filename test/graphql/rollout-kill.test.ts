@@ -3,78 +3,17 @@
  * same data directory completes the rollout, and the simulator's request log shows one
  * write per cluster: nothing was applied twice, no generation bumped twice.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, gqlAt, killProcess, startGatewayProcess } from '../helpers/gateway-process.js';
 import { eventually, startTestFleet, type TestFleet } from '../helpers/sim.js';
 
 let fleet: TestFleet;
 let dir: string;
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** `fleetgraph serve` as its own process; resolves once /readyz says every cluster is READY. */
-async function startGatewayProcess(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'gateway/cli.ts',
-      'serve',
-      '--kubeconfig',
-      fleet.kubeconfigPath,
-      '--data-dir',
-      join(dir, 'data'),
-      '--port',
-      String(port),
-      '--image-catalogue',
-      join(dir, 'images.yaml'),
-      '--log-level',
-      'warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FLEETGRAPH_SECRET_KEY: 'a'.repeat(64) } },
-  );
-  children.push(child);
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  await eventually(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`gateway exited (${child.exitCode}): ${stderr}`);
-      const r = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (x) => x.json() as Promise<{ pending: number; byState: Record<string, number> }>,
-        () => undefined,
-      );
-      return r !== undefined && r.pending === 0 && r.byState.READY === fleet.fleet.clusters.length;
-    },
-    30_000,
-    'gateway READY',
-  );
-  return child;
-}
-
-async function gql<T>(port: number, query: string): Promise<T> {
-  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown };
-  if (body.errors || !body.data) throw new Error(JSON.stringify(body));
-  return body.data;
-}
 
 beforeAll(async () => {
   fleet = await startTestFleet('smart-city', 0.05);
@@ -96,8 +35,14 @@ describe('a gateway killed mid-rollout', () => {
     const clusters = ['edge-b30-1', 'edge-b30-2', 'edge-b30-3'];
     for (const c of clusters) fleet.fleet.find(c)?.clearRequests();
     const port = await freePort();
-    const first = await startGatewayProcess(port);
-    const { applyDeployment } = await gql<{ applyDeployment: { id: string } }>(
+    const start = () =>
+      startGatewayProcess(
+        fleet,
+        { port, dataDir: join(dir, 'data'), extraArgs: ['--image-catalogue', join(dir, 'images.yaml')] },
+        children,
+      );
+    const first = await start();
+    const { applyDeployment } = await gqlAt<{ applyDeployment: { id: string } }>(
       port,
       `mutation { applyDeployment(input: { target: { clusters: ${JSON.stringify(clusters)} },
         deployment: { name: "kill-probe", namespace: "sensors", image: "registry.example/mqtt-bridge:2.1", replicas: 2 },
@@ -106,7 +51,7 @@ describe('a gateway killed mid-rollout', () => {
     const id = applyDeployment.id;
     const states = async () =>
       (
-        await gql<{ rollout: { phase: string; clusters: { cluster: string; state: string }[] } }>(
+        await gqlAt<{ rollout: { phase: string; clusters: { cluster: string; state: string }[] } }>(
           port,
           `{ rollout(id: "${id}") { phase clusters { cluster state } } }`,
         )
@@ -123,10 +68,8 @@ describe('a gateway killed mid-rollout', () => {
       30_000,
       'the canary done and the second cluster in progress',
     );
-    first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
-
-    await startGatewayProcess(port);
+    await killProcess(first);
+    await start();
     const done = await eventually(
       async () => {
         const r = await states();

@@ -1,0 +1,109 @@
+/**
+ * A restore interrupted by the gateway process being killed (SIGKILL) resumes when the
+ * gateway starts again, completes, and writes no object twice (the target cluster's
+ * request log has one apply per object).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, gqlAt, killProcess, startGatewayProcess } from '../helpers/gateway-process.js';
+import { clusterRequest, eventually, startTestFleet, type TestFleet } from '../helpers/sim.js';
+
+let fleet: TestFleet;
+let dir: string;
+const children: ChildProcess[] = [];
+const SOURCE = 'edge-b30-1';
+const TARGET = 'edge-b30-2';
+const OBJECTS = 400;
+
+beforeAll(async () => {
+  fleet = await startTestFleet('smart-city', 0.05);
+  dir = await mkdtemp(join(tmpdir(), 'fleetgraph-restore-kill-'));
+  const source = fleet.fleet.find(SOURCE);
+  if (!source) throw new Error('no source cluster');
+  const post = async (path: string, body: unknown) => {
+    const r = await clusterRequest(source, 'POST', path, {
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
+    if (r.status !== 201) throw new Error(`${path}: ${r.status} ${r.body}`);
+  };
+  await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bulk' } });
+  for (let i = 0; i < OBJECTS; i++) {
+    await post('/api/v1/namespaces/bulk/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `reading-${i}` },
+      data: { value: String(i) },
+    });
+  }
+}, 90_000);
+
+afterAll(async () => {
+  for (const c of children) await killProcess(c);
+  await fleet?.dispose();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('a gateway killed mid-restore', () => {
+  it('resumes the restore after a restart and applies every object once', async () => {
+    const port = await freePort();
+    const start = () => startGatewayProcess(fleet, { port, dataDir: join(dir, 'data') }, children);
+    const first = await start();
+    const { createBackup } = await gqlAt<{ createBackup: { id: string } }>(
+      port,
+      `mutation { createBackup(input: { cluster: "${SOURCE}", includeNamespaces: ["bulk"] }) { id } }`,
+    );
+    await eventually(
+      async () =>
+        (await gqlAt<{ backup: { phase: string } }>(port, `{ backup(id: "${createBackup.id}") { phase } }`))
+          .backup.phase === 'COMPLETED',
+      30_000,
+      'backup COMPLETED',
+    );
+    const target = fleet.fleet.find(TARGET);
+    target?.clearRequests();
+    const { restoreBackup } = await gqlAt<{ restoreBackup: { id: string } }>(
+      port,
+      `mutation { restoreBackup(input: { backup: "${createBackup.id}", targetCluster: "${TARGET}" }) { id } }`,
+    );
+    const progress = async () =>
+      (
+        await gqlAt<{ restore: { phase: string; results: { action: string }[] } }>(
+          port,
+          `{ restore(id: "${restoreBackup.id}") { phase results { action } } }`,
+        )
+      ).restore;
+    // Kill it after a checkpoint (every 50 objects), well before the end.
+    await eventually(async () => (await progress()).results.length >= 50, 30_000, 'a checkpoint');
+    expect((await progress()).phase).toBe('RUNNING');
+    await killProcess(first);
+
+    await start();
+    const done = await eventually(
+      async () => {
+        const p = await progress();
+        return p.phase !== 'RUNNING' ? p : undefined;
+      },
+      60_000,
+      'restore finished after the restart',
+    );
+    expect(done.phase).toBe('COMPLETED');
+    expect(done.results).toHaveLength(OBJECTS + 1);
+    // Objects written after the last checkpoint are found on the cluster and left as they are.
+    const actions = new Set(done.results.map((r) => r.action));
+    expect([...actions].filter((a) => a !== 'CREATED' && a !== 'SKIPPED')).toEqual([]);
+    expect(done.results.filter((r) => r.action === 'SKIPPED').length).toBeLessThan(60);
+    const writes = new Map<string, number>();
+    for (const r of target?.requests() ?? []) {
+      if (r.method !== 'PATCH' || r.path.includes('dryRun=All')) continue;
+      const path = r.path.split('?')[0] ?? '';
+      writes.set(path, (writes.get(path) ?? 0) + 1);
+    }
+    const configMapWrites = [...writes].filter(([p]) => p.includes('/configmaps/'));
+    expect(configMapWrites).toHaveLength(OBJECTS);
+    expect(configMapWrites.filter(([, n]) => n !== 1)).toEqual([]);
+  }, 150_000);
+});
