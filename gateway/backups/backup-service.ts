@@ -30,7 +30,7 @@ import {
   type CaptureError,
   type CaptureFilter,
 } from './capture.js';
-import { mapNamespace, restoreOrder, rewriteForRestore } from './restore-plan.js';
+import { mapNamespace, restoreGroups, restoreOrder, rewriteForRestore } from './restore-plan.js';
 import type { BackupStorage } from './storage.js';
 
 /** A backup's phase. */
@@ -110,6 +110,10 @@ export interface BackupLogger {
 }
 
 const CRD = 'customresourcedefinitions.apiextensions.k8s.io';
+/** Objects of one restore group applied at once. */
+const RESTORE_CONCURRENCY = 16;
+/** A restore's results are saved after this many objects (and at the end). */
+const CHECKPOINT_EVERY = 50;
 
 function newId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
@@ -357,27 +361,50 @@ export class BackupService {
     /** Old uid → new uid of restored objects, for owner references. */
     const restored = new Map<string, string>();
     const done = new Set(r.results.map((x) => `${x.kind}/${x.namespace}/${x.name}`));
+    /** Namespaces this run created (not resumed ones: their objects may exist already). */
+    const freshNamespaces = new Set<string>();
+    let sinceCheckpoint = 0;
+    const one = async (e: ArchiveEntry): Promise<void> => {
+      const ns = e.namespaced ? mapNamespace(e.namespace, mapping) : '';
+      const name = e.group === '' && e.resource === 'namespaces' ? mapNamespace(e.name, mapping) : e.name;
+      if (done.has(`${e.kind}/${ns}/${name}`)) {
+        // Restored before an interruption: only its new uid is needed (owner references).
+        const current = await withRetries(() => client.get(resourcePath(e, ns, name))).catch(() => undefined);
+        const uid = uidOf(current);
+        if (uid && e.uid) restored.set(e.uid, uid);
+        return;
+      }
+      const object = rewriteForRestore(e, restorableObject(r.backupId, e, this.secrets), mapping, restored);
+      const result = await this.restoreOne(r, e, object, mapping, client, freshNamespaces);
+      r.results.push(result.result);
+      if (
+        e.group === '' &&
+        e.resource === 'namespaces' &&
+        (result.result.action === 'CREATED' || result.result.action === 'CREATE')
+      ) {
+        freshNamespaces.add(name);
+      }
+      if (result.uid && e.uid) restored.set(e.uid, result.uid);
+      if (++sinceCheckpoint >= CHECKPOINT_EVERY) {
+        sinceCheckpoint = 0;
+        await this.saveRestore(r);
+      }
+    };
     try {
-      for (const [i, e] of entries.entries()) {
-        const ns = e.namespaced ? mapNamespace(e.namespace, mapping) : '';
-        const name = e.group === '' && e.resource === 'namespaces' ? mapNamespace(e.name, mapping) : e.name;
-        if (done.has(`${e.kind}/${ns}/${name}`)) {
-          // Restored before an interruption: only its new uid is needed (owner references).
-          const current = await withRetries(() => client.get(resourcePath(e, ns, name))).catch(
-            () => undefined,
-          );
-          const uid = uidOf(current);
-          if (uid && e.uid) restored.set(e.uid, uid);
-          continue;
+      // Objects of one group do not depend on each other: several at once (the cluster's
+      // client limits requests in flight); groups one after the other.
+      for (const group of restoreGroups(entries)) {
+        let next = 0;
+        const worker = async () => {
+          for (let e = group[next++]; e !== undefined; e = group[next++]) await one(e);
+        };
+        await Promise.all(Array.from({ length: Math.min(RESTORE_CONCURRENCY, group.length) }, worker));
+        if (!r.dryRun) {
+          for (const e of group) {
+            const ok = r.results.some((x) => x.kind === e.kind && x.name === e.name && x.action !== 'FAILED');
+            if (qualifiedResource(e) === CRD && ok) await waitEstablished(client, e.name);
+          }
         }
-        const object = rewriteForRestore(e, restorableObject(r.backupId, e, this.secrets), mapping, restored);
-        const result = await this.restoreOne(r, e, object, mapping, client);
-        r.results.push(result.result);
-        if (result.uid && e.uid) restored.set(e.uid, result.uid);
-        if (!r.dryRun && qualifiedResource(e) === CRD && result.result.action !== 'FAILED') {
-          await waitEstablished(client, e.name);
-        }
-        if (i % 50 === 49) await this.saveRestore(r);
       }
       const failed = r.results.filter((x) => x.action === 'FAILED' || x.action === 'CONFLICT').length;
       r.phase = failed === 0 ? 'COMPLETED' : failed === r.results.length ? 'FAILED' : 'PARTIALLY_FAILED';
@@ -396,6 +423,7 @@ export class BackupService {
     object: Record<string, unknown>,
     mapping: ReadonlyMap<string, string>,
     client: KubeClient,
+    freshNamespaces: ReadonlySet<string>,
   ): Promise<{ result: RestoreResult; uid: string | null }> {
     const isNamespace = e.group === '' && e.resource === 'namespaces';
     const name = isNamespace ? mapNamespace(e.name, mapping) : e.name;
@@ -404,9 +432,11 @@ export class BackupService {
     const base = { kind: e.kind, namespace, name };
     let current: unknown;
     try {
+      // In a namespace this restore created, nothing exists yet: no need to look.
+      if (e.namespaced && freshNamespaces.has(namespace)) throw new FreshNamespace();
       current = await withRetries(() => client.get(path));
     } catch (err) {
-      if (!(isClusterRequestError(err) && err.status === 404)) {
+      if (!(err instanceof FreshNamespace) && !(isClusterRequestError(err) && err.status === 404)) {
         // The namespace or the kind may not exist yet (a wiped cluster): then it is a create.
         if (!(isClusterRequestError(err) && (err.status === 404 || err.status === 403))) throw err;
       }
@@ -505,6 +535,9 @@ function restoreEntries(
     }),
   );
 }
+
+/** Marks an object in a namespace the restore just created. */
+class FreshNamespace extends Error {}
 
 function doc(
   kind: CatalogueDocument['kind'],

@@ -61,6 +61,19 @@ export function restoreOrder(entries: readonly ArchiveEntry[]): ArchiveEntry[] {
   );
 }
 
+/** The entries in restore order, grouped by rank: a group's objects do not depend on each other. */
+export function restoreGroups(entries: readonly ArchiveEntry[]): ArchiveEntry[][] {
+  const groups: ArchiveEntry[][] = [];
+  let last: number | undefined;
+  for (const e of restoreOrder(entries)) {
+    const r = rank(e);
+    if (r !== last) groups.push([]);
+    groups[groups.length - 1]?.push(e);
+    last = r;
+  }
+  return groups;
+}
+
 /** The namespace an object goes to. */
 export function mapNamespace(namespace: string, mapping: ReadonlyMap<string, string>): string {
   return mapping.get(namespace) ?? namespace;
