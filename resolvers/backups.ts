@@ -14,6 +14,21 @@ export const backupResolvers: Resolvers = {
       const { backup, ...rest } = clean(input);
       return ctx.gateway.backups.restoreBackup({ backupId: backup, ...rest }, ctx.actor);
     },
+    createBackupSchedule: (_, { input }, ctx) => {
+      const { name, target, cron, timezone, retention, ...filter } = clean(input);
+      return ctx.gateway.backupSchedules.create(
+        {
+          name,
+          target,
+          cron,
+          ...(timezone !== undefined ? { timezone } : {}),
+          ...(retention !== undefined ? { retention } : {}),
+          filter,
+        },
+        ctx.actor,
+      );
+    },
+    deleteBackupSchedule: (_, { id }, ctx) => ctx.gateway.backupSchedules.delete(id, ctx.actor),
   },
   Query: {
     backup: async (_, { id }, ctx) => (await ctx.gateway.backups.backup(id)) ?? null,
@@ -24,6 +39,7 @@ export const backupResolvers: Resolvers = {
         ...(args.phases ? { phases: args.phases } : {}),
       }),
     restore: async (_, { id }, ctx) => (await ctx.gateway.backups.restore(id)) ?? null,
+    backupSchedules: (_, __, ctx) => ctx.gateway.backupSchedules.list(),
     restores: (_, args, ctx) =>
       ctx.gateway.backups.restores({
         limit: pageSize(args.first),

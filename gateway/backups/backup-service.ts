@@ -52,6 +52,8 @@ export interface Backup {
   errors: CaptureError[];
   archive: { key: string; sha256: string; size: number; location: string } | null;
   facts: ClusterFacts | null;
+  /** The schedule that made it, if one did. */
+  scheduleId: string | null;
 }
 
 /** What a restore does with an object that exists on the target. */
@@ -90,6 +92,7 @@ export interface Restore {
 export interface BackupRequest {
   cluster: string;
   filter: Partial<CaptureFilter>;
+  scheduleId?: string;
 }
 
 /** What restoreBackup takes. */
@@ -122,6 +125,7 @@ function newId(prefix: string): string {
 /** Backups and restores. */
 export class BackupService {
   private readonly running = new Set<Promise<void>>();
+  private readonly completedListeners = new Set<(b: Backup) => void>();
 
   constructor(
     private readonly store: FleetStore,
@@ -153,11 +157,26 @@ export class BackupService {
         errors: [],
         archive: null,
         facts: null,
+        scheduleId: req.scheduleId ?? null,
       };
       await this.saveBackup(backup);
       this.track(this.runBackup(backup, connected.connection.client));
       return backup;
     });
+  }
+
+  /** Calls listener after each backup finishes (any phase). */
+  onCompleted(listener: (b: Backup) => void): void {
+    this.completedListeners.add(listener);
+  }
+
+  /** Deletes a backup: its archive and its catalogue entry. */
+  async deleteBackup(id: string): Promise<void> {
+    const b = await this.backup(id);
+    if (!b) return;
+    if (b.archive) await this.storage.delete(b.archive.key);
+    await this.store.deleteCatalogue('backup', id);
+    this.logger.info({ backup: id, cluster: b.cluster }, 'backup deleted');
   }
 
   /** One backup, or undefined. */
@@ -350,6 +369,7 @@ export class BackupService {
       { backup: b.id, cluster: b.cluster, phase: b.phase, objects: b.objectCount },
       'backup finished',
     );
+    for (const l of this.completedListeners) l(b);
   }
 
   private async runRestore(

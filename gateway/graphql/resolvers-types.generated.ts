@@ -4,6 +4,7 @@ import type { FleetNode as FleetNodeModel, FleetPod as FleetPodModel, FleetDeplo
 import type { AuditEntry as AuditEntryModel } from '../store/types.js';
 import type { Rollout as RolloutModel, ClusterStep as ClusterStepModel, RolloutStrategy as RolloutStrategyModel } from '../rollouts/types.js';
 import type { Backup as BackupModel, Restore as RestoreModel } from '../backups/backup-service.js';
+import type { BackupSchedule as BackupScheduleModel } from '../backups/backup-schedules.js';
 import type { GatewayContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -144,6 +145,8 @@ export type Backup = {
   objectCount: Scalars['Int']['output'];
   phase: BackupPhase;
   resourceCounts: Array<ResourceCount>;
+  /** The schedule that made it, if one did. */
+  scheduleId?: Maybe<Scalars['ID']['output']>;
 };
 
 export type BackupError = {
@@ -159,6 +162,22 @@ export type BackupPhase =
   | 'PARTIALLY_FAILED'
   | 'PENDING'
   | 'RUNNING';
+
+export type BackupSchedule = {
+  __typename?: 'BackupSchedule';
+  actor: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  cron: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  lastRunAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  nextRunAt?: Maybe<Scalars['DateTime']['output']>;
+  retention: Retention;
+  target: Scalars['JSON']['output'];
+  timezone?: Maybe<Scalars['String']['output']>;
+  /** Clusters offline at a run: backed up when they reconnect. */
+  waiting: Array<Scalars['String']['output']>;
+};
 
 export type BackupVerification = {
   __typename?: 'BackupVerification';
@@ -463,6 +482,20 @@ export type CreateBackupInput = {
   labelSelector?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type CreateBackupScheduleInput = {
+  /** Cron: 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first. */
+  cron: Scalars['String']['input'];
+  excludeNamespaces?: InputMaybe<Array<Scalars['String']['input']>>;
+  includeNamespaces?: InputMaybe<Array<Scalars['String']['input']>>;
+  includeSecrets?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A DNS label. */
+  name: Scalars['String']['input'];
+  retention?: InputMaybe<RetentionInput>;
+  target: ClusterTarget;
+  /** IANA time zone of the cron expression (default UTC). */
+  timezone?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type Deployment = {
   __typename?: 'Deployment';
   /** Architectures of the nodes its pods run on plus those its nodeSelector/affinity allow. */
@@ -748,6 +781,10 @@ export type Mutation = {
   cancelRollout: Rollout;
   /** Starts a backup of one cluster's API state; it runs in the background (follow it with backup(id)). */
   createBackup: Backup;
+  /** Backs the targeted clusters up on a cron schedule, keeping what the retention says. */
+  createBackupSchedule: BackupSchedule;
+  /** Deletes a schedule; its backups stay. */
+  deleteBackupSchedule: BackupSchedule;
   /** Deletes the Deployment. */
   deleteDeployment: Rollout;
   /** Registers every context (or the listed ones) of a kubeconfig, all or nothing. */
@@ -789,6 +826,16 @@ export type MutationCancelRolloutArgs = {
 
 export type MutationCreateBackupArgs = {
   input: CreateBackupInput;
+};
+
+
+export type MutationCreateBackupScheduleArgs = {
+  input: CreateBackupScheduleInput;
+};
+
+
+export type MutationDeleteBackupScheduleArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1149,6 +1196,8 @@ export type Query = {
   /** Audit log of mutations, newest first. */
   auditLog: AuditEntryConnection;
   backup?: Maybe<Backup>;
+  /** Every backup schedule, by name. */
+  backupSchedules: Array<BackupSchedule>;
   /** Backups, newest first. */
   backups: Array<Backup>;
   /** One cluster by name; null when it is not registered. */
@@ -1448,6 +1497,22 @@ export type RestoreResult = {
   message?: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
   namespace: Scalars['String']['output'];
+};
+
+export type Retention = {
+  __typename?: 'Retention';
+  keepDaily: Scalars['Int']['output'];
+  keepLast: Scalars['Int']['output'];
+  keepWeekly: Scalars['Int']['output'];
+};
+
+export type RetentionInput = {
+  /** Also the newest of each of the last N days (default 7). */
+  keepDaily?: InputMaybe<Scalars['Int']['input']>;
+  /** The newest backups kept per cluster (default 7, at least 1). */
+  keepLast?: InputMaybe<Scalars['Int']['input']>;
+  /** Also the newest of each of the last N ISO weeks (default 4). */
+  keepWeekly?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type RollbackDeploymentInput = {
@@ -1838,6 +1903,7 @@ export type ResolversTypes = {
   Backup: ResolverTypeWrapper<BackupModel>;
   BackupError: ResolverTypeWrapper<BackupError>;
   BackupPhase: BackupPhase;
+  BackupSchedule: ResolverTypeWrapper<BackupScheduleModel>;
   BackupVerification: ResolverTypeWrapper<Omit<BackupVerification, 'backup'> & { backup: ResolversTypes['Backup'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Cluster: ResolverTypeWrapper<ClusterViewModel>;
@@ -1864,6 +1930,7 @@ export type ResolversTypes = {
   ContainerImageInput: ContainerImageInput;
   ContainerPortInput: ContainerPortInput;
   CreateBackupInput: CreateBackupInput;
+  CreateBackupScheduleInput: CreateBackupScheduleInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Deployment: ResolverTypeWrapper<FleetDeploymentModel>;
   DeploymentAvailability: DeploymentAvailability;
@@ -1936,6 +2003,8 @@ export type ResolversTypes = {
   RestoreAction: RestoreAction;
   RestoreBackupInput: RestoreBackupInput;
   RestoreResult: ResolverTypeWrapper<RestoreResult>;
+  Retention: ResolverTypeWrapper<Retention>;
+  RetentionInput: RetentionInput;
   RollbackDeploymentInput: RollbackDeploymentInput;
   Rollout: ResolverTypeWrapper<RolloutModel>;
   RolloutAction: RolloutAction;
@@ -1974,6 +2043,7 @@ export type ResolversParentTypes = {
   AuditLogWhere: AuditLogWhere;
   Backup: BackupModel;
   BackupError: BackupError;
+  BackupSchedule: BackupScheduleModel;
   BackupVerification: Omit<BackupVerification, 'backup'> & { backup: ResolversParentTypes['Backup'] };
   Boolean: Scalars['Boolean']['output'];
   Cluster: ClusterViewModel;
@@ -1993,6 +2063,7 @@ export type ResolversParentTypes = {
   ContainerImageInput: ContainerImageInput;
   ContainerPortInput: ContainerPortInput;
   CreateBackupInput: CreateBackupInput;
+  CreateBackupScheduleInput: CreateBackupScheduleInput;
   DateTime: Scalars['DateTime']['output'];
   Deployment: FleetDeploymentModel;
   DeploymentConnection: DeploymentPageModel;
@@ -2056,6 +2127,8 @@ export type ResolversParentTypes = {
   Restore: RestoreModel;
   RestoreBackupInput: RestoreBackupInput;
   RestoreResult: RestoreResult;
+  Retention: Retention;
+  RetentionInput: RetentionInput;
   RollbackDeploymentInput: RollbackDeploymentInput;
   Rollout: RolloutModel;
   RolloutConnection: RolloutPageViewModel;
@@ -2135,11 +2208,26 @@ export type BackupResolvers<ContextType = GatewayContext, ParentType extends Res
   objectCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   phase?: Resolver<ResolversTypes['BackupPhase'], ParentType, ContextType>;
   resourceCounts?: Resolver<Array<ResolversTypes['ResourceCount']>, ParentType, ContextType>;
+  scheduleId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 };
 
 export type BackupErrorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BackupError'] = ResolversParentTypes['BackupError']> = {
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   resource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BackupScheduleResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BackupSchedule'] = ResolversParentTypes['BackupSchedule']> = {
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cron?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastRunAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nextRunAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  retention?: Resolver<ResolversTypes['Retention'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  waiting?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type BackupVerificationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BackupVerification'] = ResolversParentTypes['BackupVerification']> = {
@@ -2377,6 +2465,8 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   applyDeployment?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationApplyDeploymentArgs, 'input'>>;
   cancelRollout?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationCancelRolloutArgs, 'id'>>;
   createBackup?: Resolver<ResolversTypes['Backup'], ParentType, ContextType, RequireFields<MutationCreateBackupArgs, 'input'>>;
+  createBackupSchedule?: Resolver<ResolversTypes['BackupSchedule'], ParentType, ContextType, RequireFields<MutationCreateBackupScheduleArgs, 'input'>>;
+  deleteBackupSchedule?: Resolver<ResolversTypes['BackupSchedule'], ParentType, ContextType, RequireFields<MutationDeleteBackupScheduleArgs, 'id'>>;
   deleteDeployment?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationDeleteDeploymentArgs, 'input'>>;
   importKubeconfig?: Resolver<ResolversTypes['ImportKubeconfigResult'], ParentType, ContextType, RequireFields<MutationImportKubeconfigArgs, 'input'>>;
   pauseRollout?: Resolver<ResolversTypes['Rollout'], ParentType, ContextType, RequireFields<MutationPauseRolloutArgs, 'id'>>;
@@ -2545,6 +2635,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   apiResources?: Resolver<ResolversTypes['ApiResourceList'], ParentType, ContextType, RequireFields<QueryApiResourcesArgs, 'deadlineMs'>>;
   auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   backup?: Resolver<Maybe<ResolversTypes['Backup']>, ParentType, ContextType, RequireFields<QueryBackupArgs, 'id'>>;
+  backupSchedules?: Resolver<Array<ResolversTypes['BackupSchedule']>, ParentType, ContextType>;
   backups?: Resolver<Array<ResolversTypes['Backup']>, ParentType, ContextType, RequireFields<QueryBackupsArgs, 'first'>>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType, RequireFields<QueryClusterArgs, 'name'>>;
   clusters?: Resolver<ResolversTypes['ClusterConnection'], ParentType, ContextType, RequireFields<QueryClustersArgs, 'first'>>;
@@ -2617,6 +2708,12 @@ export type RestoreResultResolvers<ContextType = GatewayContext, ParentType exte
   message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type RetentionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Retention'] = ResolversParentTypes['Retention']> = {
+  keepDaily?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  keepLast?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  keepWeekly?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type RolloutResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Rollout'] = ResolversParentTypes['Rollout']> = {
@@ -2746,6 +2843,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
   Backup?: BackupResolvers<ContextType>;
   BackupError?: BackupErrorResolvers<ContextType>;
+  BackupSchedule?: BackupScheduleResolvers<ContextType>;
   BackupVerification?: BackupVerificationResolvers<ContextType>;
   Cluster?: ClusterResolvers<ContextType>;
   ClusterConnection?: ClusterConnectionResolvers<ContextType>;
@@ -2798,6 +2896,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   ResourceEdge?: ResourceEdgeResolvers<ContextType>;
   Restore?: RestoreResolvers<ContextType>;
   RestoreResult?: RestoreResultResolvers<ContextType>;
+  Retention?: RetentionResolvers<ContextType>;
   Rollout?: RolloutResolvers<ContextType>;
   RolloutConnection?: RolloutConnectionResolvers<ContextType>;
   RolloutEvent?: RolloutEventResolvers<ContextType>;

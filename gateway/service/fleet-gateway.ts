@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { SimFleet } from '../../sim/fleet.js';
 import type { ClusterConnectionOptions } from '../clusters/cluster-connection.js';
 import { join } from 'node:path';
+import { BackupScheduler } from '../backups/backup-schedules.js';
 import { BackupService } from '../backups/backup-service.js';
 import { DirectoryStorage } from '../backups/storage.js';
 import { FleetEvents, type FleetEventsOptions } from '../events/fleet-events.js';
@@ -69,6 +70,7 @@ export class FleetGateway {
     readonly rollouts: RolloutService,
     private readonly rolloutEngine: RolloutEngine,
     readonly backups: BackupService,
+    readonly backupSchedules: BackupScheduler,
     readonly demoFleet: SimFleet | undefined,
     private readonly logger: Logger,
   ) {}
@@ -133,6 +135,13 @@ export class FleetGateway {
       logger.child({ component: 'backups' }),
     );
     await backups.start();
+    const backupSchedules = new BackupScheduler(
+      store,
+      connections,
+      backups,
+      logger.child({ component: 'schedules' }),
+    );
+    await backupSchedules.start();
     return new FleetGateway(
       store,
       secrets,
@@ -156,6 +165,7 @@ export class FleetGateway {
       ),
       rolloutEngine,
       backups,
+      backupSchedules,
       demoFleet,
       logger,
     );
@@ -170,6 +180,7 @@ export class FleetGateway {
 
   /** Stops connections, the demo fleet and the store. */
   async close(): Promise<void> {
+    this.backupSchedules.stop();
     await this.rolloutEngine.stop();
     await this.connections.stop();
     await this.backups.settle();

@@ -380,3 +380,75 @@ describe('backup and restore of an edge cluster that died with its datastore', (
     expect(refused.errors?.[0]?.extensions?.code).toBe('BACKUP_INVALID');
   });
 });
+
+describe('backup schedules', () => {
+  interface ListedBackup {
+    id: string;
+    cluster: string;
+    phase: string;
+    scheduleId: string | null;
+  }
+  const scheduled = async (cluster: string, scheduleId: string): Promise<ListedBackup[]> =>
+    (
+      (
+        await gw.gql<{ backups: ListedBackup[] }>(
+          `query($c: String) { backups(cluster: $c) { id cluster phase scheduleId } }`,
+          { c: cluster },
+        )
+      ).data?.backups ?? []
+    ).filter((b) => b.scheduleId === scheduleId);
+
+  it('backs up on schedule, keeps keepLast per cluster, and backs up an offline cluster when it returns', async () => {
+    const offline = sim('edge-b30-3');
+    await offline.setFaults({ offline: 'down' });
+    try {
+      await eventually(
+        () => gw.gateway.connections.get('edge-b30-3')?.connection.state === 'OFFLINE',
+        10_000,
+        'edge-b30-3 OFFLINE',
+      );
+      const bad = await gw.gql(
+        `mutation { createBackupSchedule(input: { name: "bad", target: {}, cron: "every minute" }) { id } }`,
+      );
+      expect(bad.errors?.[0]?.extensions?.code).toBe('VALIDATION_FAILED');
+      expect(bad.errors?.[0]?.message).toMatch(/cron "every minute" is invalid/);
+      const created = await gw.gql<{ createBackupSchedule: { id: string; nextRunAt: string | null } }>(
+        `mutation { createBackupSchedule(input: { name: "b30-every-second", target: { clusters: ["edge-b30-2", "edge-b30-3"] },
+          cron: "* * * * * *", retention: { keepLast: 2, keepDaily: 0, keepWeekly: 0 } }) { id nextRunAt } }`,
+      );
+      const id = created.data?.createBackupSchedule.id ?? '';
+      expect(created.data?.createBackupSchedule.nextRunAt).not.toBeNull();
+      // Several runs later: retention keeps two per cluster.
+      await eventually(
+        async () => (await scheduled('edge-b30-2', id)).filter((b) => b.phase === 'COMPLETED').length >= 2,
+        15_000,
+        'two scheduled backups',
+      );
+      await new Promise((r) => setTimeout(r, 3000));
+      const kept = await scheduled('edge-b30-2', id);
+      expect(kept.length).toBeLessThanOrEqual(3);
+      // The offline cluster has no failed backups, and is waiting.
+      expect(await scheduled('edge-b30-3', id)).toEqual([]);
+      const listed = await gw.gql<{ backupSchedules: { name: string; waiting: string[] }[] }>(
+        '{ backupSchedules { name waiting } }',
+      );
+      expect(listed.data?.backupSchedules.find((s) => s.name === 'b30-every-second')?.waiting).toEqual([
+        'edge-b30-3',
+      ]);
+      await offline.setFaults({ reset: true, offline: null });
+      await eventually(
+        async () => (await scheduled('edge-b30-3', id)).some((b) => b.phase === 'COMPLETED'),
+        30_000,
+        'a backup of the returned cluster',
+      );
+      const deleted = await gw.gql(`mutation($id: ID!) { deleteBackupSchedule(id: $id) { name } }`, { id });
+      expect(deleted.errors).toBeUndefined();
+      await new Promise((r) => setTimeout(r, 2500));
+      const after = (await scheduled('edge-b30-2', id)).length;
+      await new Promise((r) => setTimeout(r, 2000));
+      expect((await scheduled('edge-b30-2', id)).length).toBe(after);
+    } finally {
+      await offline.setFaults({ reset: true, offline: null });
+    }
+  }, 90_000);
+});
