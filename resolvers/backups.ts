@@ -2,6 +2,7 @@
 import type { Resolvers } from '../gateway/graphql/resolvers-types.generated.js';
 import { pageSize } from '../gateway/service/pagination.js';
 import { clean } from './args.js';
+import { onOverflow } from './events.js';
 
 export const backupResolvers: Resolvers = {
   Mutation: {
@@ -45,6 +46,31 @@ export const backupResolvers: Resolvers = {
         limit: pageSize(args.first),
         ...(args.cluster ? { cluster: args.cluster } : {}),
       }),
+  },
+  Subscription: {
+    backupProgress: {
+      subscribe: async (_, args, ctx) =>
+        (await ctx.gateway.backups.subscribeProgress(
+          'backup',
+          args.id,
+          args.after ?? undefined,
+          onOverflow(ctx),
+        )) as unknown as AsyncIterable<never>,
+      resolve: (event: unknown) => event as never,
+    },
+    restoreProgress: {
+      subscribe: async (_, args, ctx) =>
+        (await ctx.gateway.backups.subscribeProgress(
+          'restore',
+          args.id,
+          args.after ?? undefined,
+          onOverflow(ctx),
+        )) as unknown as AsyncIterable<never>,
+      resolve: (event: unknown) => event as never,
+    },
+  },
+  BackupProgressEvent: {
+    phase: (e) => e.phase as never,
   },
   Backup: {
     archiveSha256: (b) => b.archive?.sha256 ?? null,

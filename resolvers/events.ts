@@ -4,7 +4,8 @@ import type { GatewayContext } from '../gateway/graphql/context.js';
 import type { Resolvers } from '../gateway/graphql/resolvers-types.generated.js';
 import { clean } from './args.js';
 
-function onOverflow(ctx: GatewayContext): { onOverflow: () => void } {
+/** Closes the caller's socket with the retryable 4529 when its subscription falls too far behind. */
+export function onOverflow(ctx: GatewayContext): { onOverflow: () => void } {
   return {
     onOverflow: () =>
       ctx.closeConnection?.(

@@ -11,8 +11,8 @@ import {
 import type { RolloutRequest } from '../gateway/rollouts/rollout-service.js';
 import type { StrategyInput } from '../gateway/rollouts/strategy.js';
 import { pageSize } from '../gateway/service/pagination.js';
-import { CLOSE_SUBSCRIBER_TOO_SLOW } from '../gateway/vocabulary.js';
 import { clean } from './args.js';
+import { onOverflow } from './events.js';
 
 /** The fields every Deployment mutation's input shares. */
 interface Common {
@@ -128,13 +128,11 @@ export const rolloutResolvers: Resolvers = {
   Subscription: {
     rolloutProgress: {
       subscribe: async (_, args, ctx) =>
-        (await ctx.gateway.rollouts.subscribeProgress(args.id, args.after ?? undefined, {
-          onOverflow: () =>
-            ctx.closeConnection?.(
-              CLOSE_SUBSCRIBER_TOO_SLOW,
-              'subscriber too slow: event buffer full; resubscribe after your last cursor',
-            ),
-        })) as unknown as AsyncIterable<never>,
+        (await ctx.gateway.rollouts.subscribeProgress(
+          args.id,
+          args.after ?? undefined,
+          onOverflow(ctx),
+        )) as unknown as AsyncIterable<never>,
       resolve: (event: unknown) => event as never,
     },
   },

@@ -11,6 +11,8 @@ import { isClusterRequestError } from '../clusters/cluster-errors.js';
 import type { KubeClient } from '../clusters/kube-client.js';
 import { notFound, validationFailed } from '../errors.js';
 import { diffPaths } from '../rollouts/deployment-writes.js';
+import type { FleetEvents, SubscribeOptions } from '../events/fleet-events.js';
+import type { BackupEventData, Delivered } from '../events/types.js';
 import type { SecretBox } from '../secrets.js';
 import type { FleetConnections } from '../service/fleet-connections.js';
 import type { CatalogueDocument, FleetStore, JsonValue } from '../store/types.js';
@@ -133,6 +135,7 @@ export class BackupService {
     private readonly secrets: SecretBox,
     private readonly storage: BackupStorage,
     private readonly logger: BackupLogger,
+    private readonly events: FleetEvents,
   ) {}
 
   /** Starts a backup of one cluster; it runs in the background. */
@@ -529,14 +532,42 @@ export class BackupService {
     }
   }
 
+  /** backupProgress / restoreProgress: phase changes and checkpoints after the cursor (or from now on). */
+  async subscribeProgress(
+    kind: 'backup' | 'restore',
+    id: string,
+    after: string | undefined,
+    options: SubscribeOptions,
+  ): Promise<AsyncIterableIterator<Delivered<BackupEventData>>> {
+    const exists = kind === 'backup' ? await this.backup(id) : await this.restore(id);
+    if (!exists) throw notFound(kind, id);
+    return this.events.subscribeBackup(id, after, options);
+  }
+
   private async saveBackup(b: Backup): Promise<void> {
     b.updatedAt = new Date().toISOString();
     await this.store.putCatalogue(doc('backup', b.id, b.cluster, b.createdAt, b.phase, b));
+    this.events.appendBackup({
+      id: b.id,
+      type: 'BACKUP',
+      cluster: b.cluster,
+      phase: b.phase,
+      objects: b.objectCount,
+      message: b.message,
+    });
   }
 
   private async saveRestore(r: Restore): Promise<void> {
     r.updatedAt = new Date().toISOString();
     await this.store.putCatalogue(doc('restore', r.id, r.targetCluster, r.createdAt, r.phase, r));
+    this.events.appendBackup({
+      id: r.id,
+      type: 'RESTORE',
+      cluster: r.targetCluster,
+      phase: r.phase,
+      objects: r.results.length,
+      message: r.message,
+    });
   }
 }
 

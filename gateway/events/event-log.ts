@@ -37,7 +37,7 @@ export interface EventLogLogger {
 /** An event as logged: its position, its stream and cluster, and the rest as JSON. */
 export interface LoggedEvent {
   seq: number;
-  stream: 'node' | 'cluster' | 'rollout';
+  stream: 'node' | 'cluster' | 'rollout' | 'backup';
   /** The cluster it is about ('' for none). */
   cluster: string;
   time: Date;

@@ -35,6 +35,7 @@ import type {
   NodeEventData,
   NodeEventFilter,
   RolloutEventData,
+  BackupEventData,
 } from './types.js';
 
 /** Options of the event service. */
@@ -183,6 +184,20 @@ export class FleetEvents {
   /** Logs a rollout's progress event (the rollout engine's). */
   appendRollout(data: Omit<RolloutEventData, 'stream' | 'observedAt'>): void {
     this.append({ stream: 'rollout', ...data, observedAt: new Date().toISOString() });
+  }
+
+  /** A backup's or a restore's progress, after the cursor (or from now on). */
+  subscribeBackup(
+    id: string,
+    after: string | undefined,
+    options: SubscribeOptions,
+  ): AsyncIterableIterator<Delivered<BackupEventData>> {
+    return this.subscribe<BackupEventData>(after, options, (e) => e.stream === 'backup' && e.id === id);
+  }
+
+  /** Logs a backup's or a restore's progress. */
+  appendBackup(data: Omit<BackupEventData, 'stream' | 'observedAt'>): void {
+    this.append({ stream: 'backup', ...data, observedAt: new Date().toISOString() });
   }
 
   /** Subscribers connected now. */

@@ -87,8 +87,22 @@ export interface RolloutEventData {
   observedAt: string;
 }
 
+/** Progress of a backup or a restore: its phase and how many objects are done. */
+export interface BackupEventData {
+  stream: 'backup';
+  /** The backup's or the restore's id. */
+  id: string;
+  type: 'BACKUP' | 'RESTORE';
+  cluster: string;
+  phase: string;
+  /** Objects captured (backup) or processed (restore) so far. */
+  objects: number;
+  message: string | null;
+  observedAt: string;
+}
+
 /** Any kind of event. */
-export type FleetEventData = NodeEventData | ClusterEventData | RolloutEventData;
+export type FleetEventData = NodeEventData | ClusterEventData | RolloutEventData | BackupEventData;
 
 /** An event as delivered: its data, position and cursor. */
 export type Delivered<E extends FleetEventData> = E & { seq: number; cursor: string };

@@ -15,7 +15,13 @@ import type { FleetPage, FleetSummary, Freshness, SiteSummary } from '../service
 import type { FleetApiResource, FleetResource } from '../service/fleet-resources.js';
 import type { Page } from '../service/pagination.js';
 import type { AuditEntry } from '../store/types.js';
-import type { ClusterEventData, Delivered, NodeEventData, RolloutEventData } from '../events/types.js';
+import type {
+  BackupEventData,
+  ClusterEventData,
+  Delivered,
+  NodeEventData,
+  RolloutEventData,
+} from '../events/types.js';
 import type { Rollout } from '../rollouts/types.js';
 
 export type ClusterView = ConnectedCluster;
@@ -44,3 +50,4 @@ export interface RolloutPageView {
   hasNextPage: boolean;
   hasPreviousPage: boolean;
 }
+export type BackupEventView = Delivered<BackupEventData>;

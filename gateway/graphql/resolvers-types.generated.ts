@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ClusterView as ClusterViewModel, SiteView as SiteViewModel, FleetSummaryView as FleetSummaryViewModel, ResourceView as ResourceViewModel, FreshnessView as FreshnessViewModel, NodePage as NodePageModel, PodPage as PodPageModel, DeploymentPage as DeploymentPageModel, NamespacePage as NamespacePageModel, ServicePage as ServicePageModel, EventPage as EventPageModel, ResourcePage as ResourcePageModel, ClusterPage as ClusterPageModel, AuditPageView as AuditPageViewModel, ApiResourceListView as ApiResourceListViewModel, NodeEventView as NodeEventViewModel, ClusterEventView as ClusterEventViewModel, RolloutEventView as RolloutEventViewModel, RolloutPageView as RolloutPageViewModel } from './models.js';
+import type { ClusterView as ClusterViewModel, SiteView as SiteViewModel, FleetSummaryView as FleetSummaryViewModel, ResourceView as ResourceViewModel, FreshnessView as FreshnessViewModel, NodePage as NodePageModel, PodPage as PodPageModel, DeploymentPage as DeploymentPageModel, NamespacePage as NamespacePageModel, ServicePage as ServicePageModel, EventPage as EventPageModel, ResourcePage as ResourcePageModel, ClusterPage as ClusterPageModel, AuditPageView as AuditPageViewModel, ApiResourceListView as ApiResourceListViewModel, NodeEventView as NodeEventViewModel, ClusterEventView as ClusterEventViewModel, RolloutEventView as RolloutEventViewModel, RolloutPageView as RolloutPageViewModel, BackupEventView as BackupEventViewModel } from './models.js';
 import type { FleetNode as FleetNodeModel, FleetPod as FleetPodModel, FleetDeployment as FleetDeploymentModel, FleetNamespace as FleetNamespaceModel, FleetService as FleetServiceModel, FleetEvent as FleetEventModel } from '../clusters/fleet-queries.js';
 import type { AuditEntry as AuditEntryModel } from '../store/types.js';
 import type { Rollout as RolloutModel, ClusterStep as ClusterStepModel, RolloutStrategy as RolloutStrategyModel } from '../rollouts/types.js';
@@ -162,6 +162,22 @@ export type BackupPhase =
   | 'PARTIALLY_FAILED'
   | 'PENDING'
   | 'RUNNING';
+
+/** Progress of a backup or a restore. */
+export type BackupProgressEvent = {
+  __typename?: 'BackupProgressEvent';
+  cluster: Scalars['String']['output'];
+  cursor: Scalars['String']['output'];
+  /** The backup's or the restore's id. */
+  id: Scalars['ID']['output'];
+  message?: Maybe<Scalars['String']['output']>;
+  /** Objects captured (backup) or processed (restore) so far. */
+  objects: Scalars['Int']['output'];
+  observedAt: Scalars['DateTime']['output'];
+  phase: BackupPhase;
+  /** BACKUP or RESTORE. */
+  type: Scalars['String']['output'];
+};
 
 export type BackupSchedule = {
   __typename?: 'BackupSchedule';
@@ -1734,6 +1750,8 @@ export type Site = {
  */
 export type Subscription = {
   __typename?: 'Subscription';
+  /** A backup's phase changes (with the objects captured), after the cursor: as with nodeEvents. */
+  backupProgress: BackupProgressEvent;
   /**
    * Cluster events: ClusterState transitions (CLUSTER_ONLINE when it becomes READY,
    * CLUSTER_DEGRADED, CLUSTER_OFFLINE after the detection time, 15 s by default) and
@@ -1746,11 +1764,27 @@ export type Subscription = {
    * back, and then only its real changes are reported.
    */
   nodeEvents: NodeEvent;
+  /** A restore's phase changes and checkpoints (every 50 objects), after the cursor. */
+  restoreProgress: BackupProgressEvent;
   /**
    * Every transition of a rollout: each cluster's state changes and the rollout's phase.
    * `after` (an event cursor) resumes after it, as with nodeEvents.
    */
   rolloutProgress: RolloutEvent;
+};
+
+
+/**
+ * Live events for dashboards: what happens to nodes and clusters, from one event log that
+ * every subscriber shares. Every event has a cursor. To miss nothing, query the state with
+ * `eventCursor` first in the same request, then subscribe with `after:` that cursor; after a
+ * disconnect, subscribe again with the cursor of the last event received. The log keeps the
+ * newest 100,000 events (configurable); an older cursor is answered with CURSOR_EXPIRED:
+ * query the state again. See docs/api.md#subscriptions.
+ */
+export type SubscriptionBackupProgressArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1779,6 +1813,20 @@ export type SubscriptionClusterEventsArgs = {
 export type SubscriptionNodeEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   where?: InputMaybe<NodeEventWhere>;
+};
+
+
+/**
+ * Live events for dashboards: what happens to nodes and clusters, from one event log that
+ * every subscriber shares. Every event has a cursor. To miss nothing, query the state with
+ * `eventCursor` first in the same request, then subscribe with `after:` that cursor; after a
+ * disconnect, subscribe again with the cursor of the last event received. The log keeps the
+ * newest 100,000 events (configurable); an older cursor is answered with CURSOR_EXPIRED:
+ * query the state again. See docs/api.md#subscriptions.
+ */
+export type SubscriptionRestoreProgressArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1903,6 +1951,7 @@ export type ResolversTypes = {
   Backup: ResolverTypeWrapper<BackupModel>;
   BackupError: ResolverTypeWrapper<BackupError>;
   BackupPhase: BackupPhase;
+  BackupProgressEvent: ResolverTypeWrapper<BackupEventViewModel>;
   BackupSchedule: ResolverTypeWrapper<BackupScheduleModel>;
   BackupVerification: ResolverTypeWrapper<Omit<BackupVerification, 'backup'> & { backup: ResolversTypes['Backup'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -2043,6 +2092,7 @@ export type ResolversParentTypes = {
   AuditLogWhere: AuditLogWhere;
   Backup: BackupModel;
   BackupError: BackupError;
+  BackupProgressEvent: BackupEventViewModel;
   BackupSchedule: BackupScheduleModel;
   BackupVerification: Omit<BackupVerification, 'backup'> & { backup: ResolversParentTypes['Backup'] };
   Boolean: Scalars['Boolean']['output'];
@@ -2214,6 +2264,17 @@ export type BackupResolvers<ContextType = GatewayContext, ParentType extends Res
 export type BackupErrorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BackupError'] = ResolversParentTypes['BackupError']> = {
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   resource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BackupProgressEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BackupProgressEvent'] = ResolversParentTypes['BackupProgressEvent']> = {
+  cluster?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  objects?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['BackupPhase'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type BackupScheduleResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BackupSchedule'] = ResolversParentTypes['BackupSchedule']> = {
@@ -2819,8 +2880,10 @@ export interface StringMapScalarConfig extends GraphQLScalarTypeConfig<Resolvers
 }
 
 export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  backupProgress?: SubscriptionResolver<ResolversTypes['BackupProgressEvent'], "backupProgress", ParentType, ContextType, RequireFields<SubscriptionBackupProgressArgs, 'id'>>;
   clusterEvents?: SubscriptionResolver<ResolversTypes['ClusterEvent'], "clusterEvents", ParentType, ContextType, Partial<SubscriptionClusterEventsArgs>>;
   nodeEvents?: SubscriptionResolver<ResolversTypes['NodeEvent'], "nodeEvents", ParentType, ContextType, Partial<SubscriptionNodeEventsArgs>>;
+  restoreProgress?: SubscriptionResolver<ResolversTypes['BackupProgressEvent'], "restoreProgress", ParentType, ContextType, RequireFields<SubscriptionRestoreProgressArgs, 'id'>>;
   rolloutProgress?: SubscriptionResolver<ResolversTypes['RolloutEvent'], "rolloutProgress", ParentType, ContextType, RequireFields<SubscriptionRolloutProgressArgs, 'id'>>;
 };
 
@@ -2843,6 +2906,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
   Backup?: BackupResolvers<ContextType>;
   BackupError?: BackupErrorResolvers<ContextType>;
+  BackupProgressEvent?: BackupProgressEventResolvers<ContextType>;
   BackupSchedule?: BackupScheduleResolvers<ContextType>;
   BackupVerification?: BackupVerificationResolvers<ContextType>;
   Cluster?: ClusterResolvers<ContextType>;

@@ -133,6 +133,7 @@ export class FleetGateway {
       secrets,
       new DirectoryStorage(options.backupDir ?? join(options.dataDir, 'backups')),
       logger.child({ component: 'backups' }),
+      events,
     );
     await backups.start();
     const backupSchedules = new BackupScheduler(

@@ -269,7 +269,7 @@ class SqliteFleetStore implements FleetStore {
       .execute();
     return rows.map((r) => ({
       seq: r.seq,
-      stream: r.stream === 'cluster' || r.stream === 'rollout' ? r.stream : 'node',
+      stream: r.stream === 'cluster' || r.stream === 'rollout' || r.stream === 'backup' ? r.stream : 'node',
       cluster: r.cluster,
       time: new Date(r.time),
       payload: parseJson(r.payload, `event ${r.seq}`),

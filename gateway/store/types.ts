@@ -84,7 +84,7 @@ export interface AuditPage {
 export interface StoredEvent {
   /** Position in the log: increasing, gap-free. */
   seq: number;
-  stream: 'node' | 'cluster' | 'rollout';
+  stream: 'node' | 'cluster' | 'rollout' | 'backup';
   cluster: string;
   time: Date;
   /** The whole event. */

@@ -381,6 +381,38 @@ describe('backup and restore of an edge cluster that died with its datastore', (
   });
 });
 
+describe('progress', () => {
+  it("replays a backup's phases after a cursor taken before it", async () => {
+    const cursor = (await gw.gql<{ eventCursor: string }>('{ eventCursor }')).data?.eventCursor ?? '';
+    const b = await backupOf('edge-b21-2');
+    const phases: { phase: string; objects: number }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const dispose = gw.ws().subscribe(
+        {
+          query:
+            'subscription($id: ID!, $after: String) { backupProgress(id: $id, after: $after) { type phase objects } }',
+          variables: { id: b.id, after: cursor },
+        },
+        {
+          next: (m) => {
+            const e = (m.data as { backupProgress?: { phase: string; objects: number } } | undefined)
+              ?.backupProgress;
+            if (e) phases.push(e);
+            if (e?.phase === 'COMPLETED') {
+              dispose();
+              resolve();
+            }
+          },
+          error: (e: unknown) => reject(new Error(JSON.stringify(e))),
+          complete: () => resolve(),
+        },
+      );
+    });
+    expect(phases.map((p) => p.phase)).toEqual(['PENDING', 'RUNNING', 'COMPLETED']);
+    expect(phases[2]?.objects).toBe(b.objectCount);
+  });
+});
+
 describe('backup schedules', () => {
   interface ListedBackup {
     id: string;
