@@ -2,6 +2,7 @@
  * Bounded exponential backoff with jitter, and an abortable sleep: what every retry loop of
  * the cluster layer (reconnect probes, watch restarts) waits with.
  */
+import type { AbortSignalLike } from './abort-flag.js';
 
 /** Backoff bounds. */
 export interface BackoffOptions {
@@ -28,7 +29,7 @@ export function backoffDelay(
 }
 
 /** Waits ms, or less when signal aborts; resolves true when the full time passed. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+export function sleep(ms: number, signal?: AbortSignalLike): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onAbort = () => {

@@ -8,8 +8,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { StringDecoder } from 'node:string_decoder';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { AbortFlag, type AbortSignalLike } from './abort-flag.js';
 import { ClusterRequestError, errorFromStatus, isClusterRequestError, readStatus } from './cluster-errors.js';
 import { hasDynamicCredentials, kubeConfigFor, type ConnectionCredentials } from './credentials.js';
 import { Http2Connection, type Http2TlsOptions } from './http2-connection.js';
@@ -27,49 +27,61 @@ import type {
   WriteOptions,
 } from './kube-client.js';
 import { RequestLimit } from './request-limit.js';
+import { readChunks, type ChunkHandler } from './stream-body.js';
 
 const USER_AGENT = 'fleetgraph-gateway/0.1';
 const WATCH_EVENT_TYPES: ReadonlySet<string> = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
 
 type AbortWhy = 'timeout' | 'aborted' | 'closed' | 'duration' | 'idle';
 
-/** One call's AbortController with the reason it was aborted. */
-class CallScope {
-  readonly controller = new AbortController();
+/**
+ * One call's abort flag with the reason it was aborted. An AbortController (about 1 KiB with
+ * its signal and listeners, and a gateway keeps one per open watch) is made only for what needs
+ * a real AbortSignal: the HTTP/1.1 path.
+ */
+class CallScope extends AbortFlag {
   why: AbortWhy | undefined;
-  private readonly timers: NodeJS.Timeout[] = [];
-  private readonly onCallerAbort = () => this.abort('aborted');
+  private controller: AbortController | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onCallerAbort = () => this.stop('aborted');
 
-  constructor(private readonly caller: AbortSignal | undefined) {
-    if (caller?.aborted) this.abort('aborted');
+  constructor(private readonly caller: AbortSignalLike | undefined) {
+    super();
+    if (caller?.aborted) this.stop('aborted');
     else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
   }
 
+  /** A real AbortSignal that aborts with the scope (made on first use). */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      const controller = new AbortController();
+      this.controller = controller;
+      if (this.aborted) controller.abort(this.reason);
+      else this.addEventListener('abort', () => controller.abort(this.reason));
+    }
     return this.controller.signal;
   }
 
-  abort(why: AbortWhy): void {
+  /** Aborts the call, saying why (the first reason wins). */
+  stop(why: AbortWhy): void {
     if (this.why !== undefined) return;
     this.why = why;
-    this.controller.abort();
+    this.abort();
   }
 
-  /** Aborts with `why` after ms; returns a function that cancels that. */
-  after(ms: number, why: AbortWhy): () => void {
-    const t = setTimeout(() => this.abort(why), ms);
-    this.timers.push(t);
-    return () => clearTimeout(t);
+  /** Aborts with `why` after ms (the call's deadline; one per scope). */
+  after(ms: number, why: AbortWhy): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.stop(why), ms);
   }
 
   dispose(): void {
-    for (const t of this.timers) clearTimeout(t);
+    clearTimeout(this.timer);
     this.caller?.removeEventListener('abort', this.onCallerAbort);
   }
 }
 
 interface Transport {
-  agent: http.Agent;
   tls: Http2TlsOptions;
   headers: Record<string, string>;
 }
@@ -77,14 +89,21 @@ interface Transport {
 /** An answer over either protocol. */
 interface KubeResponse {
   status: number;
-  /** Throws when the connection breaks mid-body. */
-  body: AsyncIterable<Buffer>;
+  /**
+   * Reads the body chunk by chunk: resolves true at its end, false when onChunk stopped it;
+   * rejects with what onChunk threw, or when the connection breaks mid-body.
+   */
+  read(onChunk: ChunkHandler): Promise<boolean>;
   destroy(): void;
 }
 
+/** Longest timer Node accepts, in ms (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** The KubeClient over client-node; create it with createKubeClient. */
 export class ClientNodeKubeClient implements KubeClient {
-  private readonly kc: KubeConfig;
+  /** Built on first use; dropped once static credentials have given their headers. */
+  private kc: KubeConfig | undefined;
   private readonly server: URL;
   private readonly limit: RequestLimit;
   private readonly requestTimeoutMs: number;
@@ -93,11 +112,16 @@ export class ClientNodeKubeClient implements KubeClient {
   private readonly watchIdleTimeoutMs: number;
   private readonly dynamicCredentials: boolean;
   private readonly active = new Set<CallScope>();
+  /** The HTTP/1.1 agent, made when HTTP/1.1 is first used: most clusters speak HTTP/2. */
   private agent: http.Agent | undefined;
-  private tls: Http2TlsOptions = {};
+  /** client-node's agent of a proxied cluster, from its first credentials. */
+  private proxyAgent: http.Agent | undefined;
+  /** TLS material from the first credentials; undefined before them. */
+  private tls: Http2TlsOptions | undefined;
   /** Set while the server is believed to speak HTTP/2; undefined once it turned out not to. */
   private http2: Http2Connection | undefined;
-  private staticHeaders: Record<string, string> | undefined;
+  /** What every request uses when the credentials are static (no exec plugin, no auth provider). */
+  private staticTransport: Transport | undefined;
   private watchCount = 0;
   private lastContactAt: number | null = null;
   private closed = false;
@@ -107,7 +131,6 @@ export class ClientNodeKubeClient implements KubeClient {
     private readonly credentials: ConnectionCredentials,
     private readonly options: KubeClientOptions,
   ) {
-    this.kc = kubeConfigFor(cluster, credentials);
     this.server = new URL(credentials.server);
     this.limit = new RequestLimit(options.maxConcurrentRequests ?? 8);
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
@@ -152,59 +175,78 @@ export class ClientNodeKubeClient implements KubeClient {
     path: string,
     query: Query,
     onEvent: (event: WatchEvent) => void,
-    signal: AbortSignal,
+    signal: AbortSignalLike,
     onOpen?: () => void,
   ): Promise<void> {
     const what = `watch ${path}`;
     const scope = this.open(signal);
     this.watchCount += 1;
     let callbackError: { error: unknown } | undefined;
-    let idleCheck: NodeJS.Timeout | undefined;
     let res: KubeResponse | undefined;
+    // Until the server answers, the connect deadline runs. Besides, ONE timer per watch (a
+    // gateway holds thousands of watches) ends it at timeoutSeconds plus the grace period and,
+    // once it is open, when it has been silent too long.
+    const connectTimer = setTimeout(() => scope.stop('timeout'), this.requestTimeoutMs);
+    const timeoutSeconds = Number(query['timeoutSeconds'] ?? 0);
+    const endAt = timeoutSeconds > 0 ? Date.now() + timeoutSeconds * 1000 + this.watchGraceMs : Infinity;
+    /** When data last came, 0 while the watch is not open. */
+    let lastData = 0;
+    let watchTimer: NodeJS.Timeout | undefined;
+    const checkTimes = (): void => {
+      const now = Date.now();
+      if (now >= endAt) return scope.stop('duration');
+      // A silent stream (no event, no bookmark) may be a dead connection: end it, the caller resumes.
+      if (lastData > 0 && now - lastData > this.watchIdleTimeoutMs) return scope.stop('idle');
+      const due = Math.min(endAt, lastData > 0 ? lastData + this.watchIdleTimeoutMs + 1 : Infinity);
+      watchTimer =
+        due === Infinity ? undefined : setTimeout(checkTimes, Math.min(MAX_TIMER_MS, Math.max(1, due - now)));
+    };
+    checkTimes();
     try {
-      const cancelConnectTimeout = scope.after(this.requestTimeoutMs, 'timeout');
-      const timeoutSeconds = Number(query['timeoutSeconds'] ?? 0);
-      if (timeoutSeconds > 0) scope.after(timeoutSeconds * 1000 + this.watchGraceMs, 'duration');
       const transport = await this.transport(scope);
-      res = await this.send(this.url(path, { ...query, watch: true }), transport, scope.signal);
-      cancelConnectTimeout();
+      res = await this.send(this.url(path, { ...query, watch: true }), transport, scope);
+      clearTimeout(connectTimer);
       if (res.status !== 200) throw await this.errorResponse(what, res);
-      const decoder = new StringDecoder('utf8');
       try {
         onOpen?.();
       } catch (e) {
         callbackError = { error: e };
         res.destroy();
       }
-      // A silent stream (no event, no bookmark) may be a dead connection: end it, the caller resumes.
-      let lastData = Date.now();
-      idleCheck = setInterval(
-        () => {
-          if (Date.now() - lastData > this.watchIdleTimeoutMs) scope.abort('idle');
-        },
-        Math.max(50, this.watchIdleTimeoutMs / 4),
-      );
-      let buffered = '';
-      stream: for await (const chunk of callbackError ? [] : res.body) {
-        this.contact();
+      if (!callbackError) {
         lastData = Date.now();
-        buffered += decoder.write(chunk);
-        let start = 0;
-        for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n', start)) {
-          const line = buffered.slice(start, nl).trim();
-          start = nl + 1;
-          if (line === '') continue;
-          const event = parseWatchLine(what, line);
-          try {
-            onEvent(event);
-          } catch (e) {
-            callbackError = { error: e };
-            break stream;
+        clearTimeout(watchTimer);
+        checkTimes();
+        // Lines are split on the newline byte, which never occurs inside a UTF-8 sequence; an
+        // incomplete line waits, copied, for the next chunk.
+        let partial: Buffer | undefined;
+        await res.read((chunk) => {
+          this.contact();
+          lastData = Date.now();
+          const data = partial ? Buffer.concat([partial, chunk]) : chunk;
+          partial = undefined;
+          let start = 0;
+          for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, start)) {
+            const line = data.toString('utf8', start, nl).trim();
+            start = nl + 1;
+            if (line === '') continue;
+            const event = parseWatchLine(what, line);
+            try {
+              onEvent(event);
+            } catch (e) {
+              callbackError = { error: e };
+              return false;
+            }
           }
-        }
-        buffered = buffered.slice(start);
-        if (buffered.length > this.maxResponseBytes)
-          throw invalidResponse(what, 'a watch event over the size limit');
+          if (start < data.length) {
+            if (data.length - start > this.maxResponseBytes)
+              throw invalidResponse(what, 'a watch event over the size limit');
+            // A copy of its own: a slice would keep the whole read buffer of the connection alive.
+            partial = Buffer.allocUnsafeSlow(data.length - start);
+            data.copy(partial, 0, start);
+          }
+          return true;
+        });
       }
     } catch (e) {
       if (scope.why === 'duration' || scope.why === 'idle') return;
@@ -212,7 +254,8 @@ export class ClientNodeKubeClient implements KubeClient {
     } finally {
       // A watch left early (a throwing callback) still holds its stream: cancel it.
       res?.destroy();
-      clearInterval(idleCheck);
+      clearTimeout(connectTimer);
+      clearTimeout(watchTimer);
       this.watchCount -= 1;
       this.close1(scope);
     }
@@ -227,8 +270,8 @@ export class ClientNodeKubeClient implements KubeClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const scope of [...this.active]) scope.abort('closed');
-    this.agent?.destroy();
+    for (const scope of [...this.active]) scope.stop('closed');
+    (this.agent ?? this.proxyAgent)?.destroy();
     this.http2?.close();
   }
 
@@ -256,9 +299,9 @@ export class ClientNodeKubeClient implements KubeClient {
     scope.after(opts.timeoutMs ?? this.requestTimeoutMs, 'timeout');
     let release: (() => void) | undefined;
     try {
-      release = await this.limit.acquire(scope.signal);
+      release = await this.limit.acquire(scope);
       const transport = await this.transport(scope);
-      const res = await this.send(this.url(path, query), transport, scope.signal, method, payload);
+      const res = await this.send(this.url(path, query), transport, scope, method, payload);
       if (res.status >= 400) throw await this.errorResponse(what, res);
       const text = await this.readBody(what, res);
       if (text === '' && method !== 'GET') return null;
@@ -275,9 +318,9 @@ export class ClientNodeKubeClient implements KubeClient {
     }
   }
 
-  private open(caller: AbortSignal | undefined): CallScope {
+  private open(caller: AbortSignalLike | undefined): CallScope {
     const scope = new CallScope(caller);
-    if (this.closed) scope.abort('closed');
+    if (this.closed) scope.stop('closed');
     this.active.add(scope);
     return scope;
   }
@@ -287,13 +330,13 @@ export class ClientNodeKubeClient implements KubeClient {
     this.active.delete(scope);
   }
 
-  /** Headers, TLS material and the shared agent; runs exec plugins and auth providers when they are used. */
+  /** Headers and TLS material; runs exec plugins and auth providers when they are used. */
   private async transport(scope: CallScope): Promise<Transport> {
-    if (this.agent && this.staticHeaders)
-      return { agent: this.agent, tls: this.tls, headers: this.staticHeaders };
+    if (this.staticTransport) return this.staticTransport;
     const opts: https.RequestOptions = {};
+    const kc = (this.kc ??= kubeConfigFor(this.cluster, this.credentials));
     try {
-      await this.kc.applyToHTTPSOptions(opts);
+      await kc.applyToHTTPSOptions(opts);
     } catch (e) {
       if (scope.why !== undefined) throw e;
       throw new ClusterRequestError(
@@ -308,20 +351,28 @@ export class ClientNodeKubeClient implements KubeClient {
     }
     if (typeof opts.auth === 'string')
       headers['Authorization'] = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-    if (!this.agent) {
-      this.agent = this.makeAgent(opts);
+    if (!this.tls) {
       this.tls = tlsOptionsOf(opts);
+      if (this.credentials.proxyUrl && opts.agent instanceof http.Agent) this.proxyAgent = opts.agent;
     }
-    if (!this.dynamicCredentials) this.staticHeaders = headers;
-    return { agent: this.agent, tls: this.tls, headers };
+    const transport: Transport = { tls: this.tls, headers };
+    if (!this.dynamicCredentials) {
+      this.staticTransport = transport;
+      this.kc = undefined; // static credentials are read once
+    }
+    return transport;
   }
 
-  /** One keep-alive agent with the cluster's CA and client certificate; client-node's own for proxies. */
-  private makeAgent(opts: https.RequestOptions): http.Agent {
-    if (this.credentials.proxyUrl && opts.agent instanceof http.Agent) return opts.agent;
+  /** The keep-alive agent with the cluster's CA and client certificate (client-node's own for proxies). */
+  private httpAgent(): http.Agent {
+    if (this.agent) return this.agent;
     const common = { keepAlive: true, keepAliveMsecs: 30_000, scheduling: 'lifo' as const };
-    if (this.server.protocol === 'http:') return new http.Agent(common);
-    return new https.Agent({ ...common, ...tlsOptionsOf(opts) });
+    this.agent =
+      this.proxyAgent ??
+      (this.server.protocol === 'http:'
+        ? new http.Agent(common)
+        : new https.Agent({ ...common, ...this.tls }));
+    return this.agent;
   }
 
   private url(path: string, query: Query): URL {
@@ -334,14 +385,14 @@ export class ClientNodeKubeClient implements KubeClient {
   private async send(
     url: URL,
     t: Transport,
-    signal: AbortSignal,
+    scope: CallScope,
     method = 'GET',
     payload?: { bytes: Buffer; contentType: string },
   ): Promise<KubeResponse> {
     const h2 = this.http2;
     const headers = payload ? { ...t.headers, 'Content-Type': payload.contentType } : t.headers;
     if (h2) {
-      const res = await h2.request(method, url.pathname + url.search, headers, t.tls, signal, payload?.bytes);
+      const res = await h2.request(method, url.pathname + url.search, headers, t.tls, scope, payload?.bytes);
       if (res) {
         this.contact();
         return res;
@@ -349,7 +400,7 @@ export class ClientNodeKubeClient implements KubeClient {
       // ALPN chose http/1.1: this server does not speak HTTP/2, stay on the agent.
       if (this.http2 === h2) this.http2 = undefined;
     }
-    return this.sendHttp1(url, { ...t, headers }, signal, method, payload?.bytes);
+    return this.sendHttp1(url, { ...t, headers }, scope.signal, method, payload?.bytes);
   }
 
   private sendHttp1(
@@ -361,11 +412,12 @@ export class ClientNodeKubeClient implements KubeClient {
   ): Promise<KubeResponse> {
     const request = url.protocol === 'http:' ? http.request : https.request;
     return new Promise((resolve, reject) => {
-      const req = request(url, { method, agent: t.agent, headers: t.headers, signal }, (res) => {
+      const agent = this.httpAgent();
+      const req = request(url, { method, agent, headers: t.headers, signal }, (res) => {
         this.contact();
         resolve({
           status: res.statusCode ?? 0,
-          body: res as AsyncIterable<Buffer>,
+          read: (onChunk) => readChunks(res, onChunk),
           destroy: () => res.destroy(),
         });
       });
@@ -377,14 +429,14 @@ export class ClientNodeKubeClient implements KubeClient {
   private async readBody(what: string, res: KubeResponse): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of res.body) {
+    await res.read((chunk) => {
       size += chunk.length;
       if (size > this.maxResponseBytes) {
         res.destroy();
         throw invalidResponse(what, `a body over ${this.maxResponseBytes} bytes`, res.status);
       }
       chunks.push(chunk);
-    }
+    });
     return Buffer.concat(chunks).toString('utf8');
   }
 

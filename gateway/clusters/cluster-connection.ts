@@ -11,7 +11,7 @@
  * contact after that resumes them from their last resourceVersion.
  */
 import { ErrorCode, unreachable, type ClusterState } from '../vocabulary.js';
-import { backoffDelay, sleep, type BackoffOptions } from './backoff.js';
+import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { EAGER_KINDS, type CachedKind } from './cached-kinds.js';
 import { errorCodeOf, isClusterRequestError, type ClusterRequestErrorKind } from './cluster-errors.js';
 import type { ConnectionCredentials } from './credentials.js';
@@ -91,17 +91,20 @@ export function distroFromGitVersion(gitVersion: string): KubernetesDistro | und
   return undefined;
 }
 
-type CacheSlots = { readonly [K in CachedKind]: WatchCache<K> };
+type CacheSlots = { [K in CachedKind]?: WatchCache<K> };
 
 /** The live connection to one cluster. */
 export class ClusterConnection {
   /** The cluster's API client (for requests beyond the caches). */
   readonly client: KubeClient;
   private phaseValue: ConnectionPhase = { state: 'CONNECTING', since: Date.now() };
-  private readonly caches: CacheSlots;
+  /** The caches created so far: a kind's cache is created when first asked for. */
+  private readonly caches: CacheSlots = {};
+  private readonly cacheOptions: WatchCacheOptions | undefined;
   private readonly wanted = new Set<CachedKind>();
   private readonly listeners = new Set<(change: ClusterStateChange) => void>();
-  private readonly controller = new AbortController();
+  /** Set by stop(), which also closes the client: that aborts a probe in flight. */
+  private stopped = false;
   private readonly offlineAfterMs: number;
   private readonly probeIntervalMs: number;
   private readonly probeTimeoutMs: number;
@@ -115,9 +118,12 @@ export class ClusterConnection {
   private lastErrorValue: ClusterErrorInfo | null = null;
   private versionValue: KubeVersion | null = null;
   private probeLoop: Promise<void> = Promise.resolve();
+  /** Ends the probe loop's current wait early (set while it waits). */
   private wakeProbe: (() => void) | undefined;
   /** Set while several caches change at once; evaluate() runs once afterwards. */
   private batching = false;
+  /** The status listener of every cache of this connection. */
+  private readonly onCacheStatus = (): void => this.evaluate();
 
   constructor(
     readonly name: string,
@@ -133,21 +139,7 @@ export class ClusterConnection {
       onContact: (at) => this.contact(at),
     });
     for (const kind of options.eagerKinds ?? EAGER_KINDS) this.wanted.add(kind);
-    // One (idle until started) cache per kind, so `cache(kind)` is typed without casts.
-    const cache = <K extends CachedKind>(kind: K): WatchCache<K> => {
-      const c = new WatchCache(kind, this.client, options.cache);
-      c.onStatus(() => this.evaluate());
-      return c;
-    };
-    this.caches = {
-      Node: cache('Node'),
-      Namespace: cache('Namespace'),
-      Service: cache('Service'),
-      Event: cache('Event'),
-      Pod: cache('Pod'),
-      Deployment: cache('Deployment'),
-      NodeEvent: cache('NodeEvent'),
-    };
+    this.cacheOptions = options.cache;
   }
 
   /** Starts probing; caches start at the first contact. */
@@ -155,18 +147,19 @@ export class ClusterConnection {
     if (this.startedAt !== null || this.phaseValue.state === 'REMOVED') return;
     this.startedAt = Date.now();
     this.armOfflineTimer();
-    this.probeLoop = this.runProbes(this.controller.signal);
+    this.probeLoop = this.runProbes();
   }
 
   /** Stops everything (probes, watches, sockets); the connection ends REMOVED. Resolves when all loops have exited. */
   async stop(): Promise<void> {
     if (this.phaseValue.state === 'REMOVED') return;
-    this.controller.abort();
+    this.stopped = true;
+    this.wakeProbe?.();
     clearTimeout(this.offlineTimer);
-    const stopped = Object.values(this.caches).map((c) => c.stop());
+    const cachesStopped = this.createdCaches().map((c) => c.stop());
     this.client.close();
     this.setPhase({ state: 'REMOVED', since: Date.now() });
-    await Promise.all([this.probeLoop, ...stopped]);
+    await Promise.all([this.probeLoop, ...cachesStopped]);
     this.listeners.clear();
   }
 
@@ -204,13 +197,27 @@ export class ClusterConnection {
     const fromVersion = distroFromGitVersion(this.versionValue.gitVersion);
     if (fromVersion) return fromVersion;
     // All nodes of a cluster come from one distribution: the first one is enough.
-    const first = this.caches.Node.list()[0];
+    const first = this.caches.Node?.list()[0];
     return first?.distroHint ?? 'kubernetes';
   }
 
-  /** The cache of a kind (running or not). */
+  /**
+   * The cache of a kind (running or not). Created on first use: an idle cache holds nothing,
+   * and a 1,000-cluster gateway would otherwise keep thousands of caches it never starts.
+   */
   cache<K extends CachedKind>(kind: K): WatchCache<K> {
-    return this.caches[kind];
+    const existing: WatchCache<K> | undefined = this.caches[kind];
+    if (existing) return existing;
+    const c = new WatchCache(kind, this.client, this.cacheOptions);
+    c.onStatus(this.onCacheStatus);
+    // TypeScript cannot write through a mapped type at a generic key; the slot of K holds a WatchCache<K>.
+    (this.caches as { [P in K]?: WatchCache<P> })[kind] = c;
+    return c;
+  }
+
+  /** Every cache created so far. */
+  private createdCaches(): NonNullable<CacheSlots[CachedKind]>[] {
+    return Object.values(this.caches);
   }
 
   /**
@@ -236,7 +243,7 @@ export class ClusterConnection {
     let stale = state === 'OFFLINE' || state === 'CONNECTING' || state === 'REMOVED';
     let error: ClusterFreshness['error'];
     for (const kind of kinds) {
-      const s = this.caches[kind].status();
+      const s = this.cache(kind).status();
       if (!s.synced) {
         observedAt = null;
         stale = true;
@@ -276,26 +283,34 @@ export class ClusterConnection {
     return () => this.listeners.delete(listener);
   }
 
-  private async runProbes(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
+  private async runProbes(): Promise<void> {
+    while (!this.stopped) {
       try {
-        this.versionValue = await this.client.version({ timeoutMs: this.probeTimeoutMs, signal });
+        this.versionValue = await this.client.version({ timeoutMs: this.probeTimeoutMs });
         this.probeFailures = 0;
         this.probeError = null;
       } catch (e) {
-        if (signal.aborted) return;
+        if (this.stopped) return;
         this.probeFailures += 1;
         this.probeError = this.recordError(e);
       }
       this.evaluate();
-      const wake = new AbortController();
-      this.wakeProbe = () => wake.abort();
-      const onStop = () => wake.abort();
-      signal.addEventListener('abort', onStop, { once: true });
-      await sleep(this.nextProbeDelay(), wake.signal);
-      signal.removeEventListener('abort', onStop);
-      this.wakeProbe = undefined;
+      if (this.stopped) return;
+      await this.probeWait(this.nextProbeDelay());
     }
+  }
+
+  /** Waits ms, or until wakeProbe() (going OFFLINE, stop()). */
+  private probeWait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakeProbe = undefined;
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakeProbe = wake;
+    });
   }
 
   private nextProbeDelay(): number {
@@ -366,7 +381,7 @@ export class ClusterConnection {
     this.offline = true;
     this.batching = true;
     try {
-      for (const c of Object.values(this.caches)) void c.stop();
+      for (const c of this.createdCaches()) void c.stop();
     } finally {
       this.batching = false;
     }
@@ -396,7 +411,7 @@ export class ClusterConnection {
     const reasons: string[] = [];
     let unsynced = false;
     for (const kind of this.wanted) {
-      const s = this.caches[kind].status();
+      const s = this.cache(kind).status();
       if (!s.synced || !s.caughtUp) unsynced = true;
       if (s.error) {
         reasons.push(`${kind}: ${s.error.message}`);

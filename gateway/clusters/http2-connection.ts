@@ -19,7 +19,9 @@ import {
 } from 'node:http2';
 import { isIP } from 'node:net';
 import { connect as connectTls, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { AbortSignalLike } from './abort-flag.js';
 import { RequestLimit } from './request-limit.js';
+import { readChunks, type ChunkHandler } from './stream-body.js';
 
 /** TLS material of a connection (from the KubeConfig: CA, client certificate, verification). */
 export type Http2TlsOptions = Pick<
@@ -69,8 +71,11 @@ const SHARED_HANDSHAKES = new RequestLimit(HANDSHAKES_AT_ONCE);
 /** An answer on a stream: its status and its body, which throws when the stream breaks. */
 export interface Http2Response {
   status: number;
-  /** The body; iteration throws when the stream is reset or the connection is lost mid-body. */
-  body: AsyncIterable<Buffer>;
+  /**
+   * Reads the body chunk by chunk (readChunks): resolves true at its end, false when onChunk
+   * stopped it; rejects when the stream is reset or the connection is lost mid-body.
+   */
+  read(onChunk: ChunkHandler): Promise<boolean>;
   /** Cancels the stream (RST_STREAM CANCEL). */
   destroy(): void;
 }
@@ -102,8 +107,9 @@ export class Http2Connection {
   /** Streams open per session (a replaced session's streams may still be finishing). */
   private readonly openStreams = new WeakMap<ClientHttp2Session, number>();
   private lastReadAt = 0;
-  /** Aborted by close(): ends a wait for a handshake slot. */
-  private readonly lifetime = new AbortController();
+  private closed = false;
+  /** Aborted by close(): ends a wait for a handshake slot (only exists during that wait). */
+  private slotWait: AbortController | undefined;
   private readonly readIdleTimeoutMs: number;
   private readonly pingTimeoutMs: number;
   private readonly connectTimeoutMs: number;
@@ -132,7 +138,7 @@ export class Http2Connection {
     pathAndQuery: string,
     headers: Readonly<Record<string, string>>,
     tls: Http2TlsOptions,
-    signal: AbortSignal,
+    signal: AbortSignalLike,
   ): Promise<Http2Response | undefined> {
     return this.request('GET', pathAndQuery, headers, tls, signal);
   }
@@ -143,7 +149,7 @@ export class Http2Connection {
     pathAndQuery: string,
     headers: Readonly<Record<string, string>>,
     tls: Http2TlsOptions,
-    signal: AbortSignal,
+    signal: AbortSignalLike,
     body?: Buffer,
   ): Promise<Http2Response | undefined> {
     const session = await abortable(this.usableSession(tls), signal);
@@ -153,7 +159,8 @@ export class Http2Connection {
       const name = k.toLowerCase();
       if (!CONNECTION_HEADERS.has(name)) h2Headers[name] = v;
     }
-    const stream = session.request(h2Headers, { endStream: body === undefined, signal });
+    const stream = session.request(h2Headers, { endStream: body === undefined });
+    cancelOnAbort(stream, signal);
     if (body !== undefined) stream.end(body);
     this.track(session, stream);
     return new Promise((resolve, reject) => {
@@ -163,8 +170,10 @@ export class Http2Connection {
             ? new Http2StreamLostError('the stream closed before an answer')
             : streamLost(stream),
         );
-      stream.once('close', onClose);
-      stream.once('error', (e) => {
+      // on(), not once(): 'close' comes once anyway, and once() adds a wrapper per listener,
+      // which a long-lived stream (a watch) keeps.
+      stream.on('close', onClose);
+      stream.on('error', (e) => {
         stream.off('close', onClose);
         reject(e);
       });
@@ -173,7 +182,7 @@ export class Http2Connection {
         this.read();
         resolve({
           status: Number(h[':status'] ?? 0),
-          body: this.bodyOf(stream),
+          read: (onChunk) => this.readBody(stream, onChunk),
           destroy: () => stream.close(constants.NGHTTP2_CANCEL),
         });
       });
@@ -182,22 +191,28 @@ export class Http2Connection {
 
   /** Closes the connection and every stream on it; later requests fail as aborted by their callers. */
   close(): void {
-    this.lifetime.abort();
+    this.closed = true;
+    this.slotWait?.abort();
     this.session?.destroy();
     this.session = undefined;
   }
 
-  private async *bodyOf(stream: ClientHttp2Stream): AsyncGenerator<Buffer> {
+  private readBody(stream: ClientHttp2Stream, onChunk: ChunkHandler): Promise<boolean> {
     // Not destroyed at the end: that would RST a stream the server already ended. Callers that
     // stop early call destroy().
-    for await (const chunk of stream.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-      this.read();
-      yield chunk;
-    }
-    // A stream cancelled because its connection died ends like a complete one, but with a
-    // reset code instead of END_STREAM: that is a broken body, not the end of it.
-    if (stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR)
-      throw streamLost(stream);
+    return readChunks(
+      stream,
+      (chunk) => {
+        this.read();
+        return onChunk(chunk);
+      },
+      // A stream cancelled because its connection died ends like a complete one, but with a
+      // reset code instead of END_STREAM: that is a broken body, not the end of it.
+      () =>
+        stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR
+          ? streamLost(stream)
+          : undefined,
+    );
   }
 
   private read(): void {
@@ -209,7 +224,7 @@ export class Http2Connection {
     const open = (this.openStreams.get(session) ?? 0) + 1;
     this.openStreams.set(session, open);
     if (open === 1) session.ref();
-    stream.once('close', () => {
+    stream.on('close', () => {
       const left = (this.openStreams.get(session) ?? 1) - 1;
       this.openStreams.set(session, left);
       if (left === 0 && !session.destroyed) session.unref();
@@ -226,7 +241,15 @@ export class Http2Connection {
   }
 
   private async open(tls: Http2TlsOptions): Promise<ClientHttp2Session | undefined> {
-    const release = await this.handshakes.acquire(this.lifetime.signal);
+    const slotWait = new AbortController();
+    if (this.closed) slotWait.abort();
+    this.slotWait = slotWait;
+    let release: () => void;
+    try {
+      release = await this.handshakes.acquire(slotWait.signal);
+    } finally {
+      if (this.slotWait === slotWait) this.slotWait = undefined;
+    }
     // The limit spreads the CPU cost of handshakes. One still going after HANDSHAKE_SLOT_MS
     // waits on the network (a blackholed cluster), not the CPU: it gives its slot back, so
     // unreachable clusters cannot hold up the reachable ones.
@@ -238,9 +261,9 @@ export class Http2Connection {
       clearTimeout(slotTimer);
       release();
     }
-    if (this.lifetime.signal.aborted || socket.alpnProtocol !== 'h2') {
+    if (this.closed || socket.alpnProtocol !== 'h2') {
       socket.destroy();
-      if (this.lifetime.signal.aborted) throw new Http2StreamLostError('the client was closed');
+      if (this.closed) throw new Http2StreamLostError('the client was closed');
       return undefined;
     }
     const session = connectHttp2(this.server.origin, {
@@ -253,9 +276,9 @@ export class Http2Connection {
     const forget = () => {
       if (this.session === session) this.session = undefined;
     };
-    session.once('close', forget);
+    session.on('close', forget);
     // No new streams after GOAWAY; the ones already open finish on the old connection.
-    session.once('goaway', forget);
+    session.on('goaway', forget);
     this.session = session;
     this.lastReadAt = Date.now();
     this.watchLiveness(session);
@@ -277,12 +300,14 @@ export class Http2Connection {
         socket.destroy();
         reject(e);
       };
-      socket.setTimeout(this.connectTimeoutMs, () =>
-        fail(Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' })),
-      );
+      const onTimeout = () =>
+        fail(Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' }));
+      socket.setTimeout(this.connectTimeoutMs, onTimeout);
       socket.once('error', fail);
       socket.once('secureConnect', () => {
-        socket.setTimeout(0);
+        // With the callback, setTimeout(0) also removes the 'timeout' listener, which the
+        // socket would otherwise keep for its lifetime (with this promise's closures).
+        socket.setTimeout(0, onTimeout);
         socket.off('error', fail);
         resolve(socket);
       });
@@ -310,7 +335,7 @@ export class Http2Connection {
       Math.max(10, Math.min(this.readIdleTimeoutMs, this.pingTimeoutMs) / 2),
     );
     timer.unref();
-    session.once('close', () => clearInterval(timer));
+    session.on('close', () => clearInterval(timer));
   }
 }
 
@@ -320,8 +345,28 @@ function streamLost(stream: ClientHttp2Stream): Http2StreamLostError {
     : new Http2StreamLostError(`the stream was reset (code ${stream.rstCode})`, 'ERR_HTTP2_STREAM_ERROR');
 }
 
+/**
+ * Destroys the stream with an AbortError when the signal aborts, as the `signal` option of
+ * session.request does; that option takes only a real AbortSignal.
+ */
+function cancelOnAbort(stream: ClientHttp2Stream, signal: AbortSignalLike): void {
+  const abort = () =>
+    stream.destroy(
+      Object.assign(new Error('The operation was aborted', { cause: signal.reason }), {
+        name: 'AbortError',
+        code: 'ABORT_ERR',
+      }),
+    );
+  if (signal.aborted) {
+    abort();
+    return;
+  }
+  signal.addEventListener('abort', abort, { once: true });
+  stream.on('close', () => signal.removeEventListener('abort', abort));
+}
+
 /** Races a promise against an abort signal (the shared handshake outlives one caller's abort). */
-function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+function abortable<T>(p: Promise<T>, signal: AbortSignalLike): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason as Error);
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(signal.reason as Error);

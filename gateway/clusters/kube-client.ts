@@ -4,6 +4,7 @@
  * (client-node-kube-client.ts) takes credentials from @kubernetes/client-node and speaks
  * HTTP/2 (http2-connection.ts) or HTTP/1.1.
  */
+import type { AbortSignalLike } from './abort-flag.js';
 import { ClientNodeKubeClient } from './client-node-kube-client.js';
 import type { ConnectionCredentials } from './credentials.js';
 import type { Http2ConnectionOptions } from './http2-connection.js';
@@ -16,8 +17,8 @@ export type Query = Readonly<Record<string, string | number | boolean | undefine
 export interface CallOptions {
   /** Deadline of the call, queue wait included, in ms. @default the client's requestTimeoutMs */
   timeoutMs?: number;
-  /** Aborts the call (it then fails with kind 'aborted'). */
-  signal?: AbortSignal;
+  /** Aborts the call (it then fails with kind 'aborted'): an AbortSignal, or an AbortFlag. */
+  signal?: AbortSignalLike;
 }
 
 /** Methods of writes. */
@@ -94,7 +95,7 @@ export interface KubeClient {
     path: string,
     query: Query,
     onEvent: (event: WatchEvent) => void,
-    signal: AbortSignal,
+    signal: AbortSignalLike,
     onOpen?: () => void,
   ): Promise<void>;
   /** Current counters. */

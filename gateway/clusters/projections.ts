@@ -2,6 +2,11 @@
  * Compact projections of the Kubernetes objects the watch caches keep: only the fields the
  * API serves, read defensively from parsed JSON (no images lists, no managedFields, no
  * annotations). Absent values are null, so every projection of a kind has one shape.
+ *
+ * Memory, for a gateway caching thousands of clusters: each projection is one object literal
+ * listing every field (V8 gives `{ ...identity, more }` built in bulk a hidden class of its
+ * own, several hundred bytes per object), and values that recur across objects and clusters
+ * (condition reasons and messages, versions, timestamps) are kept once (`shared`).
  */
 import { architectureFromKube, type Architecture } from '../vocabulary.js';
 
@@ -149,11 +154,31 @@ function int(v: unknown): number {
 }
 function strMap(v: unknown): StringMap {
   const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(rec(v))) if (typeof val === 'string') out[k] = val;
+  for (const [k, val] of Object.entries(rec(v))) if (typeof val === 'string') out[k] = shared(val);
   return out;
 }
 function quantity(v: unknown): string | null {
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
+  return typeof v === 'string' ? shared(v) : typeof v === 'number' ? String(v) : null;
+}
+
+/** Most distinct values `shared` keeps before it starts over. */
+const SHARED_MAX = 20_000;
+let sharedValues = new Map<string, string>();
+
+/**
+ * The one kept copy of a value that recurs (JSON.parse makes a new string each time). Bounded:
+ * once SHARED_MAX distinct values are kept it starts over, so odd values cannot pile up.
+ */
+function shared(v: string): string {
+  const kept = sharedValues.get(v);
+  if (kept !== undefined) return kept;
+  if (sharedValues.size >= SHARED_MAX) sharedValues = new Map();
+  sharedValues.set(v, v);
+  return v;
+}
+/** A string field whose values recur, kept once. */
+function sharedStr(v: unknown): string | null {
+  return typeof v === 'string' ? shared(v) : null;
 }
 
 /** The identity fields; undefined when the object has no name (not a Kubernetes object). */
@@ -164,19 +189,19 @@ function identity(obj: unknown): ObjectIdentity | undefined {
   return {
     uid: str(meta['uid']) ?? '',
     name,
-    namespace: str(meta['namespace']) ?? '',
+    namespace: sharedStr(meta['namespace']) ?? '',
     labels: strMap(meta['labels']),
-    creationTimestamp: str(meta['creationTimestamp']),
+    creationTimestamp: sharedStr(meta['creationTimestamp']),
   };
 }
 
 function conditions(v: unknown): ConditionProjection[] {
   return list(v).map((c) => ({
-    type: str(c['type']) ?? '',
-    status: str(c['status']) ?? 'Unknown',
-    reason: str(c['reason']),
-    message: str(c['message']),
-    lastTransitionTime: str(c['lastTransitionTime']),
+    type: sharedStr(c['type']) ?? '',
+    status: sharedStr(c['status']) ?? 'Unknown',
+    reason: sharedStr(c['reason']),
+    message: sharedStr(c['message']),
+    lastTransitionTime: sharedStr(c['lastTransitionTime']),
   }));
 }
 
@@ -212,26 +237,30 @@ export function projectNode(obj: unknown): NodeProjection | undefined {
           ? 'kubeadm'
           : null;
   return {
-    ...id,
+    uid: id.uid,
+    name: id.name,
+    namespace: id.namespace,
+    labels: id.labels,
+    creationTimestamp: id.creationTimestamp,
     architecture:
       architectureFromKube(id.labels['kubernetes.io/arch'] ?? str(info['architecture']) ?? undefined) ?? null,
-    roles: roles.length > 0 ? roles : ['worker'],
+    roles: roles.length > 0 ? roles.map(shared) : ['worker'],
     readiness: ready?.status === 'True' ? 'READY' : ready?.status === 'False' ? 'NOT_READY' : 'UNKNOWN',
     conditions: conds,
     unschedulable: spec['unschedulable'] === true,
     taints: list(spec['taints']).map((t) => ({
-      key: str(t['key']) ?? '',
-      value: str(t['value']),
-      effect: str(t['effect']) ?? '',
+      key: sharedStr(t['key']) ?? '',
+      value: sharedStr(t['value']),
+      effect: sharedStr(t['effect']) ?? '',
     })),
-    kubeletVersion: str(info['kubeletVersion']),
-    osImage: str(info['osImage']),
-    kernelVersion: str(info['kernelVersion']),
-    containerRuntimeVersion: str(info['containerRuntimeVersion']),
+    kubeletVersion: sharedStr(info['kubeletVersion']),
+    osImage: sharedStr(info['osImage']),
+    kernelVersion: sharedStr(info['kernelVersion']),
+    containerRuntimeVersion: sharedStr(info['containerRuntimeVersion']),
     capacity: resources(status['capacity']),
     allocatable: resources(status['allocatable']),
     addresses: list(status['addresses']).map((a) => ({
-      type: str(a['type']) ?? '',
+      type: sharedStr(a['type']) ?? '',
       address: str(a['address']) ?? '',
     })),
     distroHint,
@@ -251,27 +280,31 @@ export function projectPod(obj: unknown): PodProjection | undefined {
     const s = statuses.get(name) ?? {};
     const waiting = rec(rec(s['state'])['waiting']);
     return {
-      name,
-      image: str(c['image']) ?? '',
+      name: shared(name),
+      image: sharedStr(c['image']) ?? '',
       ready: s['ready'] === true,
       restartCount: int(s['restartCount']),
-      waitingReason: str(waiting['reason']),
+      waitingReason: sharedStr(waiting['reason']),
       waitingMessage: str(waiting['message']),
     };
   });
   const waiting = containers.find((c) => c.waitingReason !== null);
   return {
-    ...id,
-    phase: str(status['phase']),
-    nodeName: str(spec['nodeName']),
+    uid: id.uid,
+    name: id.name,
+    namespace: id.namespace,
+    labels: id.labels,
+    creationTimestamp: id.creationTimestamp,
+    phase: sharedStr(status['phase']),
+    nodeName: sharedStr(spec['nodeName']),
     containers,
     readyContainers: containers.filter((c) => c.ready).length,
     restartCount: containers.reduce((n, c) => n + c.restartCount, 0),
     waitingReason: waiting?.waitingReason ?? null,
     waitingMessage: waiting?.waitingMessage ?? null,
     ownerReferences: list(rec(o['metadata'])['ownerReferences']).map((r) => ({
-      kind: str(r['kind']) ?? '',
-      name: str(r['name']) ?? '',
+      kind: sharedStr(r['kind']) ?? '',
+      name: sharedStr(r['name']) ?? '',
     })),
     podIP: str(status['podIP']),
     deleting: str(rec(o['metadata'])['deletionTimestamp']) !== null,
@@ -307,11 +340,15 @@ export function projectDeployment(obj: unknown): DeploymentProjection | undefine
   const selected = architectureFromKube(nodeSelector[ARCH_LABEL]);
   if (selected !== undefined) allowed = new Set(allowed === null || allowed.has(selected) ? [selected] : []);
   const images = list(podSpec['containers']).flatMap((c) => {
-    const image = str(c['image']);
+    const image = sharedStr(c['image']);
     return image === null ? [] : [image];
   });
   return {
-    ...id,
+    uid: id.uid,
+    name: id.name,
+    namespace: id.namespace,
+    labels: id.labels,
+    creationTimestamp: id.creationTimestamp,
     replicas: typeof spec['replicas'] === 'number' ? spec['replicas'] : 1,
     readyReplicas: int(status['readyReplicas']),
     updatedReplicas: int(status['updatedReplicas']),
@@ -338,7 +375,14 @@ function archValues(v: unknown): Architecture[] {
 export function projectNamespace(obj: unknown): NamespaceProjection | undefined {
   const id = identity(obj);
   if (!id) return undefined;
-  return { ...id, phase: str(rec(rec(obj)['status'])['phase']) };
+  return {
+    uid: id.uid,
+    name: id.name,
+    namespace: id.namespace,
+    labels: id.labels,
+    creationTimestamp: id.creationTimestamp,
+    phase: sharedStr(rec(rec(obj)['status'])['phase']),
+  };
 }
 
 /** Projects a Service. */
@@ -347,14 +391,18 @@ export function projectService(obj: unknown): ServiceProjection | undefined {
   if (!id) return undefined;
   const spec = rec(rec(obj)['spec']);
   return {
-    ...id,
-    type: str(spec['type']) ?? 'ClusterIP',
+    uid: id.uid,
+    name: id.name,
+    namespace: id.namespace,
+    labels: id.labels,
+    creationTimestamp: id.creationTimestamp,
+    type: sharedStr(spec['type']) ?? 'ClusterIP',
     clusterIP: str(spec['clusterIP']),
     ports: list(spec['ports']).map((p) => ({
       name: str(p['name']),
       port: int(p['port']),
       targetPort: quantity(p['targetPort']),
-      protocol: str(p['protocol']) ?? 'TCP',
+      protocol: sharedStr(p['protocol']) ?? 'TCP',
       nodePort: typeof p['nodePort'] === 'number' ? p['nodePort'] : null,
     })),
     selector: strMap(spec['selector']),
@@ -368,23 +416,27 @@ export function projectEvent(obj: unknown): EventProjection | undefined {
   const o = rec(obj);
   const involved = rec(o['involvedObject']);
   const source = rec(o['source']);
-  const eventTime = str(o['eventTime']);
+  const eventTime = sharedStr(o['eventTime']);
   return {
-    ...id,
+    uid: id.uid,
+    name: id.name,
+    namespace: id.namespace,
+    labels: id.labels,
+    creationTimestamp: id.creationTimestamp,
     involvedObject: {
-      kind: str(involved['kind']),
-      name: str(involved['name']),
-      namespace: str(involved['namespace']),
+      kind: sharedStr(involved['kind']),
+      name: sharedStr(involved['name']),
+      namespace: sharedStr(involved['namespace']),
     },
-    reason: str(o['reason']),
-    message: str(o['message']),
-    type: str(o['type']),
+    reason: sharedStr(o['reason']),
+    message: sharedStr(o['message']),
+    type: sharedStr(o['type']),
     count: typeof o['count'] === 'number' ? o['count'] : 1,
-    firstTimestamp: str(o['firstTimestamp']) ?? eventTime ?? id.creationTimestamp,
-    lastTimestamp: str(o['lastTimestamp']) ?? eventTime ?? id.creationTimestamp,
+    firstTimestamp: sharedStr(o['firstTimestamp']) ?? eventTime ?? id.creationTimestamp,
+    lastTimestamp: sharedStr(o['lastTimestamp']) ?? eventTime ?? id.creationTimestamp,
     source: {
-      component: str(source['component']) ?? str(o['reportingComponent']),
-      host: str(source['host']),
+      component: sharedStr(source['component']) ?? sharedStr(o['reportingComponent']),
+      host: sharedStr(source['host']),
     },
   };
 }

@@ -2,6 +2,7 @@
  * A per-cluster limit on requests in flight: a FIFO queue of waiters, so a slow or
  * overloaded cluster gets at most `limit` requests at once from the gateway.
  */
+import type { AbortSignalLike } from './abort-flag.js';
 
 /** Counts of a limit, for metrics and tests. */
 export interface RequestLimitStats {
@@ -34,7 +35,7 @@ export class RequestLimit {
    * Waits for a slot; resolves with the function that gives it back (call it exactly once;
    * later calls do nothing). Rejects with the signal's reason when it aborts first.
    */
-  acquire(signal: AbortSignal): Promise<() => void> {
+  acquire(signal: AbortSignalLike): Promise<() => void> {
     if (signal.aborted) return Promise.reject(signal.reason);
     if (this.inFlight < this.limit) return Promise.resolve(this.take());
     return new Promise((resolve, reject) => {

@@ -6,6 +6,7 @@
  * off with jitter on any other failure. Stopping keeps the data: an offline cluster's caches
  * keep serving what was last known.
  */
+import { AbortFlag } from './abort-flag.js';
 import { backoffDelay, sleep, type BackoffOptions } from './backoff.js';
 import { CACHED_KINDS, type CachedKind, type CachedKindSpec, type ProjectionByKind } from './cached-kinds.js';
 import { ClusterRequestError, isClusterRequestError } from './cluster-errors.js';
@@ -60,13 +61,19 @@ export interface WatchCacheStatus {
 
 type Listener<P> = (change: CacheChange<P>) => void;
 
+// Shared by every cache that uses the defaults: a gateway holds thousands of caches.
+const DEFAULT_BACKOFF: BackoffOptions = Object.freeze({ initialMs: 250, maxMs: 30_000 });
+const DEFAULT_WATCH_TIMEOUT: readonly [number, number] = Object.freeze([300, 600] as const);
+const NO_OPTIONS: WatchCacheOptions = Object.freeze({});
+
 /** A list+watch cache of one kind of one cluster. */
 export class WatchCache<K extends CachedKind> {
   private readonly spec: CachedKindSpec<K>;
   /** namespace ('' for cluster-scoped) → name → projection. */
   private objects = new Map<string, Map<string, ProjectionByKind[K]>>();
   private count = 0;
-  private controller: AbortController | undefined;
+  /** Stops the running loop (an AbortFlag: a gateway runs thousands of loops). */
+  private controller: AbortFlag | undefined;
   private loop: Promise<void> = Promise.resolve();
   private rv = '';
   private synced = false;
@@ -78,9 +85,10 @@ export class WatchCache<K extends CachedKind> {
   private lists = 0;
   private relists = 0;
   private error: ClusterRequestError | null = null;
-  private readonly listeners = new Set<Listener<ProjectionByKind[K]>>();
-  private readonly statusListeners = new Set<(status: WatchCacheStatus) => void>();
-  private readonly syncWaiters = new Set<() => void>();
+  // Created on first use: most caches of most clusters have no listener of some sort.
+  private listeners: Set<Listener<ProjectionByKind[K]>> | undefined;
+  private statusListeners: Set<(status: WatchCacheStatus) => void> | undefined;
+  private syncWaiters: Set<() => void> | undefined;
   private readonly pageSize: number;
   private readonly backoff: BackoffOptions;
   private readonly watchTimeout: readonly [number, number];
@@ -89,32 +97,24 @@ export class WatchCache<K extends CachedKind> {
   constructor(
     readonly kind: K,
     private readonly client: KubeClient,
-    private readonly options: WatchCacheOptions = {},
+    private readonly options: WatchCacheOptions = NO_OPTIONS,
   ) {
     this.spec = CACHED_KINDS[kind];
     this.pageSize = options.pageSize ?? 500;
-    this.backoff = options.backoff ?? { initialMs: 250, maxMs: 30_000 };
-    this.watchTimeout = options.watchTimeoutSeconds ?? [300, 600];
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.watchTimeout = options.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT;
     this.minWatchMs = options.minWatchMs ?? 1000;
   }
 
   /** Starts the owner loop (no-op when running). Resumes from the last resourceVersion. */
   start(): void {
     if (this.controller) return;
-    const controller = new AbortController();
+    const controller = new AbortFlag();
     this.controller = controller;
     // Errors and progress of an earlier run say nothing about this one.
     this.error = null;
     this.caughtUp = false;
-    const previous = this.loop;
-    // The previous loop has been aborted; let it unwind before the new one touches state.
-    this.loop = previous
-      .then(() => this.run(controller.signal))
-      .catch((e: unknown) => process.emitWarning(`watch cache (${this.kind}) loop failed: ${String(e)}`))
-      .finally(() => {
-        if (this.controller === controller) this.controller = undefined;
-        this.emitStatus();
-      });
+    this.loop = this.run(this.loop, controller);
     this.emitStatus();
   }
 
@@ -143,12 +143,12 @@ export class WatchCache<K extends CachedKind> {
     return new Promise((resolve) => {
       const done = (ok: boolean) => {
         clearTimeout(timer);
-        this.syncWaiters.delete(onSync);
+        this.syncWaiters?.delete(onSync);
         resolve(ok);
       };
       const onSync = () => done(true);
       const timer = setTimeout(() => done(false), timeoutMs);
-      this.syncWaiters.add(onSync);
+      (this.syncWaiters ??= new Set()).add(onSync);
     });
   }
 
@@ -172,14 +172,16 @@ export class WatchCache<K extends CachedKind> {
 
   /** Subscribes to content changes (synchronous; must not throw); returns the unsubscribe function. */
   onChange(listener: Listener<ProjectionByKind[K]>): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const listeners = (this.listeners ??= new Set());
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /** Subscribes to status changes (synced, watching, error); returns the unsubscribe function. */
   onStatus(listener: (status: WatchCacheStatus) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    const listeners = (this.statusListeners ??= new Set());
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /** Current status. */
@@ -201,63 +203,77 @@ export class WatchCache<K extends CachedKind> {
     };
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
-    let failures = 0;
-    while (!signal.aborted) {
-      let openedAt: number | undefined;
-      try {
-        if (this.rv === '') await this.relist(signal);
-        if (signal.aborted) return;
-        const [min, max] = this.watchTimeout;
-        await this.client.watch(
-          this.spec.path,
-          {
-            ...this.spec.query,
-            resourceVersion: this.rv,
-            allowWatchBookmarks: true,
-            timeoutSeconds: Math.round(min + Math.random() * Math.max(0, max - min)),
-          },
-          (event) => {
-            if (!signal.aborted) this.apply(event);
-          },
-          signal,
-          () => {
-            openedAt = Date.now();
-            this.error = null;
-            this.caughtUp = true;
-            this.setWatching(true);
-          },
-        );
-        this.setWatching(false);
-        // The server ended the stream: resume from the last resourceVersion, at once unless
-        // streams keep ending right after they open.
-        failures = lived(openedAt, this.minWatchMs) ? 0 : failures + 1;
-      } catch (e) {
-        this.setWatching(false);
-        if (signal.aborted) return;
-        if (needsRelist(e)) {
-          // Expired history or a lost datastore: list again, at once unless that keeps happening.
-          this.rv = '';
-          this.relists += 1;
+  /**
+   * The owner loop of one start(): one async function for the whole life of a watch (a
+   * gateway runs thousands), not a chain of promise callbacks besides it.
+   */
+  private async run(previous: Promise<void>, controller: AbortFlag): Promise<void> {
+    const signal = controller;
+    try {
+      // The previous loop has been aborted; let it unwind before this one touches state.
+      await previous;
+      let failures = 0;
+      while (!signal.aborted) {
+        let openedAt: number | undefined;
+        try {
+          if (this.rv === '') await this.relist(signal);
+          if (signal.aborted) return;
+          const [min, max] = this.watchTimeout;
+          await this.client.watch(
+            this.spec.path,
+            {
+              ...this.spec.query,
+              resourceVersion: this.rv,
+              allowWatchBookmarks: true,
+              timeoutSeconds: Math.round(min + Math.random() * Math.max(0, max - min)),
+            },
+            (event) => {
+              if (!signal.aborted) this.apply(event);
+            },
+            signal,
+            () => {
+              openedAt = Date.now();
+              this.error = null;
+              this.caughtUp = true;
+              this.setWatching(true);
+            },
+          );
+          this.setWatching(false);
+          // The server ended the stream: resume from the last resourceVersion, at once unless
+          // streams keep ending right after they open.
           failures = lived(openedAt, this.minWatchMs) ? 0 : failures + 1;
-          if (failures <= 1) continue;
-        } else {
-          failures += 1;
-          this.error = isClusterRequestError(e)
-            ? e
-            : new ClusterRequestError(
-                'http',
-                `${this.kind} cache: ${e instanceof Error ? e.message : String(e)}`,
-              );
-          this.emitStatus();
+        } catch (e) {
+          this.setWatching(false);
+          if (signal.aborted) return;
+          if (needsRelist(e)) {
+            // Expired history or a lost datastore: list again, at once unless that keeps happening.
+            this.rv = '';
+            this.relists += 1;
+            failures = lived(openedAt, this.minWatchMs) ? 0 : failures + 1;
+            if (failures <= 1) continue;
+          } else {
+            failures += 1;
+            this.error = isClusterRequestError(e)
+              ? e
+              : new ClusterRequestError(
+                  'http',
+                  `${this.kind} cache: ${e instanceof Error ? e.message : String(e)}`,
+                );
+            this.emitStatus();
+          }
         }
+        if (failures > 0 && !(await sleep(backoffDelay(failures - 1, this.backoff), signal))) return;
       }
-      if (failures > 0 && !(await sleep(backoffDelay(failures - 1, this.backoff), signal))) return;
+    } catch (e) {
+      process.emitWarning(`watch cache (${this.kind}) loop failed: ${String(e)}`);
+    } finally {
+      if (this.controller === controller) this.controller = undefined;
+      this.emitStatus();
     }
   }
 
   /** Lists every page into a fresh map, then swaps it in, telling listeners what changed. */
-  private async relist(signal: AbortSignal): Promise<void> {
+  private async relist(signal: AbortFlag): Promise<void> {
     const fresh = new Map<string, Map<string, ProjectionByKind[K]>>();
     let count = 0;
     let rv = '';
@@ -291,7 +307,7 @@ export class WatchCache<K extends CachedKind> {
     this.lastSyncAt = Date.now();
     this.error = null;
     this.caughtUp = true;
-    if (this.listeners.size > 0) {
+    if (this.listeners !== undefined && this.listeners.size > 0) {
       for (const [ns, byName] of old) {
         for (const [name, previous] of byName) {
           if (!fresh.get(ns)?.has(name)) this.notify({ type: 'delete', previous });
@@ -304,7 +320,7 @@ export class WatchCache<K extends CachedKind> {
     }
     if (!this.synced) {
       this.synced = true;
-      for (const w of [...this.syncWaiters]) w();
+      if (this.syncWaiters) for (const w of [...this.syncWaiters]) w();
     }
     this.emitStatus();
   }
@@ -346,6 +362,7 @@ export class WatchCache<K extends CachedKind> {
   }
 
   private notify(change: CacheChange<ProjectionByKind[K]>): void {
+    if (this.listeners === undefined) return;
     for (const l of this.listeners) {
       try {
         l(change);
@@ -366,7 +383,7 @@ export class WatchCache<K extends CachedKind> {
   }
 
   private emitStatus(): void {
-    if (this.statusListeners.size === 0) return;
+    if (this.statusListeners === undefined || this.statusListeners.size === 0) return;
     const s = this.status();
     for (const l of this.statusListeners) l(s);
   }
