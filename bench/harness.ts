@@ -144,15 +144,17 @@ export async function stopAll(children: ChildProcess[]): Promise<void> {
   }
 }
 
-/** One GraphQL request over HTTP. */
+/** One GraphQL request over HTTP (sent again once if a reused keep-alive socket was reset). */
 export async function gql(
   url: string,
   query: string,
 ): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query }),
-  });
+  const send = () =>
+    fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+  const res = await send().catch(() => send());
   return (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
 }
