@@ -80,6 +80,10 @@ async function main(): Promise<void> {
     );
     await new Promise((res) => setTimeout(res, 5000));
     const rssAfterSync = rssMiB(pid);
+    // And once the sync's garbage has had time to go (probes and watches keep running).
+    await new Promise((res) => setTimeout(res, 25_000));
+    const rssSettled = rssMiB(pid);
+    console.log(`gateway RSS 30 s after sync: ${rssSettled.toFixed(0)} MiB`);
     console.log(
       `sync: ${(syncMs / 1000).toFixed(1)} s; gateway RSS after sync: ${rssAfterSync.toFixed(0)} MiB`,
     );
@@ -98,6 +102,7 @@ async function main(): Promise<void> {
       clusters: { value: N },
       'sync (s)': { value: +(syncMs / 1000).toFixed(1) },
       'gateway RSS after sync (MiB)': { value: +rssAfterSync.toFixed(0) },
+      'gateway RSS 30 s after sync (MiB)': { value: +rssSettled.toFixed(0) },
     };
     const cachedP99: number[] = [];
     for (const q of questions) {
