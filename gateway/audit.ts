@@ -102,3 +102,22 @@ export async function recordAudit(store: FleetStore, record: AuditRecord): Promi
     ...(error !== undefined ? { errorCode: error.code, errorMessage: error.message } : {}),
   });
 }
+
+/**
+ * Runs a mutation and records its audit entry: success with the input, or failure with the
+ * error's code and message (a failure to audit a failure is not allowed to hide the error).
+ */
+export async function auditedMutation<T>(
+  store: FleetStore,
+  entry: Pick<AuditRecord, 'actor' | 'action' | 'target' | 'input'>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    const out = await fn();
+    await recordAudit(store, { ...entry, outcome: 'success' });
+    return out;
+  } catch (e) {
+    await recordAudit(store, { ...entry, outcome: 'failure', error: e }).catch(() => undefined);
+    throw e;
+  }
+}

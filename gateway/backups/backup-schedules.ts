@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Cron } from 'croner';
-import { recordAudit } from '../audit.js';
+import { auditedMutation } from '../audit.js';
 import { notFound, validationFailed } from '../errors.js';
 import type { FleetConnections } from '../service/fleet-connections.js';
 import type { CatalogueDocument, FleetStore, JsonValue } from '../store/types.js';
@@ -105,23 +105,14 @@ export class BackupScheduler {
     );
   }
 
-  private async audited<T>(
+  private audited<T>(
     actor: string,
     action: string,
     target: unknown,
     input: unknown,
     fn: () => Promise<T>,
   ): Promise<T> {
-    try {
-      const out = await fn();
-      await recordAudit(this.store, { actor, action, target, input, outcome: 'success' });
-      return out;
-    } catch (e) {
-      await recordAudit(this.store, { actor, action, target, input, outcome: 'failure', error: e }).catch(
-        () => undefined,
-      );
-      throw e;
-    }
+    return auditedMutation(this.store, { actor, action, target, input }, fn);
   }
 
   private async createUnaudited(req: ScheduleRequest, actor: string): Promise<BackupSchedule> {

@@ -6,7 +6,7 @@
  * Every mutation is audited.
  */
 import { randomBytes } from 'node:crypto';
-import { recordAudit } from '../audit.js';
+import { auditedMutation } from '../audit.js';
 import { isClusterRequestError } from '../clusters/cluster-errors.js';
 import type { KubeClient } from '../clusters/kube-client.js';
 import { notFound, validationFailed } from '../errors.js';
@@ -513,23 +513,14 @@ export class BackupService {
     }
   }
 
-  private async audited<T>(
+  private audited<T>(
     actor: string,
     action: string,
     target: unknown,
     input: unknown,
     fn: () => Promise<T>,
   ): Promise<T> {
-    try {
-      const out = await fn();
-      await recordAudit(this.store, { actor, action, target, input, outcome: 'success' });
-      return out;
-    } catch (e) {
-      await recordAudit(this.store, { actor, action, target, input, outcome: 'failure', error: e }).catch(
-        () => undefined,
-      );
-      throw e;
-    }
+    return auditedMutation(this.store, { actor, action, target, input }, fn);
   }
 
   /** backupProgress / restoreProgress: phase changes and checkpoints after the cursor (or from now on). */

@@ -142,16 +142,7 @@ export class RolloutEngine {
       }
     }
     this.active.set(r.id, r);
-    this.events.appendRollout({
-      rolloutId: r.id,
-      type: 'PHASE',
-      cluster: null,
-      site: null,
-      previousState: null,
-      state: null,
-      phase: r.phase,
-      message: r.message,
-    });
+    this.emitPhase(r);
     this.tick();
   }
 
@@ -387,6 +378,11 @@ export class RolloutEngine {
     r.phase = phase;
     r.message = message;
     r.updatedAt = new Date().toISOString();
+    this.emitPhase(r);
+  }
+
+  /** Logs the rollout's phase for rolloutProgress. */
+  private emitPhase(r: Rollout): void {
     this.events.appendRollout({
       rolloutId: r.id,
       type: 'PHASE',
@@ -394,8 +390,8 @@ export class RolloutEngine {
       site: null,
       previousState: null,
       state: null,
-      phase,
-      message,
+      phase: r.phase,
+      message: r.message,
     });
   }
 
