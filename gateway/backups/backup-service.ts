@@ -474,8 +474,19 @@ export class BackupService {
       );
     try {
       if (current === undefined) {
-        if (r.dryRun)
+        if (r.dryRun) {
+          // Where its namespace and kind exist, Kubernetes validates the create (dryRun=All);
+          // in a namespace or of a kind the plan creates first, it can only be planned.
+          const planned = e.namespaced && freshNamespaces.has(namespace);
+          if (!planned) {
+            try {
+              await apply(true, true);
+            } catch (err) {
+              if (!(isClusterRequestError(err) && err.status === 404)) throw err;
+            }
+          }
           return { result: { ...base, action: 'CREATE', changedFields: [], message: null }, uid: null };
+        }
         const created = await apply(true, false);
         return {
           result: { ...base, action: 'CREATED', changedFields: [], message: null },

@@ -269,6 +269,12 @@ describe('backup and restore of an edge cluster that died with its datastore', (
       20_000,
       'the rebuilt cluster READY',
     );
+    // The plan first: on the wiped cluster everything is a create, and nothing changes.
+    const plan = await restore({ backup: backup.id, dryRun: true });
+    expect(plan.phase).toBe('COMPLETED');
+    expect(plan.results.find((x) => x.name === 'collector-config')?.action).toBe('CREATE');
+    expect(plan.results.find((x) => x.name === 'calibrations.city.example')?.action).toBe('CREATE');
+    expect((await get(EDGE, '/api/v1/namespaces/sensors')).status).toBe(404);
     const r = await restore({ backup: backup.id });
     expect(r.message).toBeNull();
     expect(r.phase).toBe('COMPLETED');
