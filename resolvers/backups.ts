@@ -1,8 +1,12 @@
 /** Backups and restores: GraphQL arguments to backup service calls and back. */
-import type { Resolvers } from '../gateway/graphql/resolvers-types.generated.js';
+import type {
+  Resolvers,
+  SubscriptionBackupProgressArgs,
+  SubscriptionRestoreProgressArgs,
+} from '../gateway/graphql/resolvers-types.generated.js';
 import { pageSize } from '../gateway/service/pagination.js';
 import { clean } from './args.js';
-import { onOverflow } from './events.js';
+import { eventStream } from './events.js';
 
 export const backupResolvers: Resolvers = {
   Mutation: {
@@ -48,26 +52,12 @@ export const backupResolvers: Resolvers = {
       }),
   },
   Subscription: {
-    backupProgress: {
-      subscribe: async (_, args, ctx) =>
-        (await ctx.gateway.backups.subscribeProgress(
-          'backup',
-          args.id,
-          args.after ?? undefined,
-          onOverflow(ctx),
-        )) as unknown as AsyncIterable<never>,
-      resolve: (event: unknown) => event as never,
-    },
-    restoreProgress: {
-      subscribe: async (_, args, ctx) =>
-        (await ctx.gateway.backups.subscribeProgress(
-          'restore',
-          args.id,
-          args.after ?? undefined,
-          onOverflow(ctx),
-        )) as unknown as AsyncIterable<never>,
-      resolve: (event: unknown) => event as never,
-    },
+    backupProgress: eventStream<SubscriptionBackupProgressArgs>((args, ctx, slow) =>
+      ctx.gateway.backups.subscribeProgress('backup', args.id, args.after ?? undefined, slow),
+    ),
+    restoreProgress: eventStream<SubscriptionRestoreProgressArgs>((args, ctx, slow) =>
+      ctx.gateway.backups.subscribeProgress('restore', args.id, args.after ?? undefined, slow),
+    ),
   },
   BackupProgressEvent: {
     phase: (e) => e.phase as never,

@@ -1,7 +1,11 @@
 /** Fleet deployments: GraphQL arguments to rollout service calls and back. */
 import { validationFailed } from '../gateway/errors.js';
 import type { GatewayContext } from '../gateway/graphql/context.js';
-import type { Resolvers, RolloutStrategyInput } from '../gateway/graphql/resolvers-types.generated.js';
+import type {
+  Resolvers,
+  RolloutStrategyInput,
+  SubscriptionRolloutProgressArgs,
+} from '../gateway/graphql/resolvers-types.generated.js';
 import {
   deploymentFromFields,
   parseManifest,
@@ -12,7 +16,7 @@ import type { RolloutRequest } from '../gateway/rollouts/rollout-service.js';
 import type { StrategyInput } from '../gateway/rollouts/strategy.js';
 import { pageSize } from '../gateway/service/pagination.js';
 import { clean } from './args.js';
-import { onOverflow } from './events.js';
+import { eventStream } from './events.js';
 
 /** The fields every Deployment mutation's input shares. */
 interface Common {
@@ -126,15 +130,9 @@ export const rolloutResolvers: Resolvers = {
     },
   },
   Subscription: {
-    rolloutProgress: {
-      subscribe: async (_, args, ctx) =>
-        (await ctx.gateway.rollouts.subscribeProgress(
-          args.id,
-          args.after ?? undefined,
-          onOverflow(ctx),
-        )) as unknown as AsyncIterable<never>,
-      resolve: (event: unknown) => event as never,
-    },
+    rolloutProgress: eventStream<SubscriptionRolloutProgressArgs>((args, ctx, slow) =>
+      ctx.gateway.rollouts.subscribeProgress(args.id, args.after ?? undefined, slow),
+    ),
   },
   Rollout: {
     action: (r) => r.action.type,

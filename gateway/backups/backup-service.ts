@@ -32,7 +32,7 @@ import {
   type CaptureError,
   type CaptureFilter,
 } from './capture.js';
-import { mapNamespace, restoreGroups, restoreOrder, rewriteForRestore } from './restore-plan.js';
+import { mapNamespace, restoreGroups, rewriteForRestore } from './restore-plan.js';
 import type { BackupStorage } from './storage.js';
 
 /** A backup's phase. */
@@ -453,18 +453,8 @@ export class BackupService {
     const namespace = e.namespaced ? mapNamespace(e.namespace, mapping) : '';
     const path = resourcePath(e, namespace, name);
     const base = { kind: e.kind, namespace, name };
-    let current: unknown;
-    try {
-      // In a namespace this restore created, nothing exists yet: no need to look.
-      if (e.namespaced && freshNamespaces.has(namespace)) throw new FreshNamespace();
-      current = await withRetries(() => client.get(path));
-    } catch (err) {
-      if (!(err instanceof FreshNamespace) && !(isClusterRequestError(err) && err.status === 404)) {
-        // The namespace or the kind may not exist yet (a wiped cluster): then it is a create.
-        if (!(isClusterRequestError(err) && (err.status === 404 || err.status === 403))) throw err;
-      }
-      current = undefined;
-    }
+    // In a namespace this restore created, nothing exists yet: no need to look.
+    const current = e.namespaced && freshNamespaces.has(namespace) ? undefined : await lookUp(client, path);
     const apply = (force: boolean, dryRun: boolean) =>
       withRetries(() =>
         client.write('PATCH', path, object, {
@@ -573,24 +563,29 @@ export class BackupService {
   }
 }
 
-/** The archive's entries a restore covers, in restore order. */
+/** The archive's entries a restore covers (restoreGroups puts them in order). */
 function restoreEntries(
   entries: readonly ArchiveEntry[],
   include: readonly string[],
   exclude: readonly string[],
 ): ArchiveEntry[] {
-  return restoreOrder(
-    entries.filter((e) => {
-      const ns = e.group === '' && e.resource === 'namespaces' ? e.name : e.namespace;
-      if (ns === '') return true;
-      if (include.length > 0 && !include.includes(ns)) return false;
-      return !exclude.includes(ns);
-    }),
-  );
+  return entries.filter((e) => {
+    const ns = e.group === '' && e.resource === 'namespaces' ? e.name : e.namespace;
+    if (ns === '') return true;
+    if (include.length > 0 && !include.includes(ns)) return false;
+    return !exclude.includes(ns);
+  });
 }
 
-/** Marks an object in a namespace the restore just created. */
-class FreshNamespace extends Error {}
+/** The object at path, or undefined when it (or its namespace or kind: a wiped cluster) does not exist. */
+async function lookUp(client: KubeClient, path: string): Promise<unknown> {
+  try {
+    return await withRetries(() => client.get(path));
+  } catch (err) {
+    if (isClusterRequestError(err) && (err.status === 404 || err.status === 403)) return undefined;
+    throw err;
+  }
+}
 
 function doc(
   kind: CatalogueDocument['kind'],

@@ -163,9 +163,7 @@ function objectWanted(r: ServedResource, obj: Json, f: CaptureFilter): boolean {
     return false;
   if (
     r.group === 'rbac.authorization.k8s.io' &&
-    (name.startsWith('system:') ||
-      (meta['labels'] !== undefined &&
-        rec(meta['labels'])['kubernetes.io/bootstrapping'] === 'rbac-defaults'))
+    (name.startsWith('system:') || rec(meta['labels'])['kubernetes.io/bootstrapping'] === 'rbac-defaults')
   ) {
     return false;
   }

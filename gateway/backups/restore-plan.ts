@@ -51,7 +51,7 @@ function rank(e: ArchiveEntry): number {
 }
 
 /** The entries in restore order (stable: by rank, then namespace and name). */
-export function restoreOrder(entries: readonly ArchiveEntry[]): ArchiveEntry[] {
+function restoreOrder(entries: readonly ArchiveEntry[]): ArchiveEntry[] {
   return [...entries].sort(
     (a, b) =>
       rank(a) - rank(b) ||

@@ -327,9 +327,7 @@ export class RolloutEngine {
           );
           return this.save(r, [s]);
         }
-        if (s.message !== c.progress) {
-          s.message = c.progress;
-        }
+        s.message = c.progress;
       } catch (e) {
         if (signal.aborted) return;
         if (isClusterRequestError(e)) return this.wait(r, s, e.message);

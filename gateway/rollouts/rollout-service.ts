@@ -6,7 +6,7 @@
  * stream of rollouts.
  */
 import { randomBytes } from 'node:crypto';
-import { recordAudit } from '../audit.js';
+import { auditedMutation, recordAudit } from '../audit.js';
 import { notFound, validationFailed } from '../errors.js';
 import type { FleetEvents, SubscribeOptions } from '../events/fleet-events.js';
 import type { Delivered, RolloutEventData } from '../events/types.js';
@@ -174,28 +174,20 @@ export class RolloutService {
     action: string,
     fn: (r: Rollout) => Promise<void>,
   ): Promise<Rollout> {
-    const target = { type: 'rollout', id };
-    try {
-      const r = this.engine.get(id);
-      if (!r) {
-        const stored = await this.store.getRollout(id);
-        if (!stored) throw notFound('rollout', id);
-        throw notActive(fromStored(stored), action.replace('rollout.', ''));
-      }
-      await fn(r);
-      await recordAudit(this.store, { actor, action, target, input: { id }, outcome: 'success' });
-      return r;
-    } catch (e) {
-      await recordAudit(this.store, {
-        actor,
-        action,
-        target,
-        input: { id },
-        outcome: 'failure',
-        error: e,
-      }).catch(() => undefined);
-      throw e;
-    }
+    return auditedMutation(
+      this.store,
+      { actor, action, target: { type: 'rollout', id }, input: { id } },
+      async () => {
+        const r = this.engine.get(id);
+        if (!r) {
+          const stored = await this.store.getRollout(id);
+          if (!stored) throw notFound('rollout', id);
+          throw notActive(fromStored(stored), action.replace('rollout.', ''));
+        }
+        await fn(r);
+        return r;
+      },
+    );
   }
 
   private async build(req: RolloutRequest, actor: string): Promise<Rollout> {
@@ -267,7 +259,6 @@ export class RolloutService {
       canaryDoneAt: null,
       dryRunResults: [],
       steps,
-      version: 1,
     };
   }
 

@@ -136,6 +136,4 @@ export interface Rollout {
   /** Per-cluster results of a dry run. */
   dryRunResults: DryRunResult[];
   steps: ClusterStep[];
-  /** Increases with every write (optimistic concurrency between engine and control mutations). */
-  version: number;
 }
