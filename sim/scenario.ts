@@ -250,6 +250,7 @@ export interface FleetOptions {
 const FLEET_IMAGES: ImageSpec[] = [
   { name: 'registry.example/sensor-collector:1.4', platforms: ['linux/amd64', 'linux/arm64'] },
   { name: 'registry.example/mqtt-bridge:2.1', platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'] },
+  { name: 'registry.example/mqtt-bridge:2.2', platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'] },
   { name: 'registry.example/metrics-agent:0.9', platforms: ['linux/amd64', 'linux/arm64'] },
   { name: 'registry.example/ingest-api:3.2', platforms: ['linux/amd64', 'linux/arm64'] },
   { name: 'registry.example/timeseries-db:5.0', platforms: ['linux/amd64'] },
