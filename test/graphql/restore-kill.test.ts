@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, gqlAt, killProcess, startGatewayProcess } from '../helpers/gateway-process.js';
+import { gqlAt, killProcess, startGatewayProcess } from '../helpers/gateway-process.js';
 import { clusterRequest, eventually, startTestFleet, type TestFleet } from '../helpers/sim.js';
 
 let fleet: TestFleet;
@@ -49,8 +49,12 @@ afterAll(async () => {
 
 describe('a gateway killed mid-restore', () => {
   it('resumes the restore after a restart and applies every object once', async () => {
-    const port = await freePort();
-    const start = () => startGatewayProcess(fleet, { port, dataDir: join(dir, 'data') }, children);
+    let port = 0;
+    const start = async () => {
+      const started = await startGatewayProcess(fleet, { dataDir: join(dir, 'data') }, children);
+      port = started.port;
+      return started.child;
+    };
     const first = await start();
     const { createBackup } = await gqlAt<{ createBackup: { id: string } }>(
       port,

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, gqlAt, killProcess, startGatewayProcess } from '../helpers/gateway-process.js';
+import { gqlAt, killProcess, startGatewayProcess } from '../helpers/gateway-process.js';
 import { eventually, startTestFleet, type TestFleet } from '../helpers/sim.js';
 
 let fleet: TestFleet;
@@ -34,13 +34,16 @@ describe('a gateway killed mid-rollout', () => {
   it('completes the rollout after a restart, writing each cluster once', async () => {
     const clusters = ['edge-b30-1', 'edge-b30-2', 'edge-b30-3'];
     for (const c of clusters) fleet.fleet.find(c)?.clearRequests();
-    const port = await freePort();
-    const start = () =>
-      startGatewayProcess(
+    let port = 0;
+    const start = async () => {
+      const started = await startGatewayProcess(
         fleet,
-        { port, dataDir: join(dir, 'data'), extraArgs: ['--image-catalogue', join(dir, 'images.yaml')] },
+        { dataDir: join(dir, 'data'), extraArgs: ['--image-catalogue', join(dir, 'images.yaml')] },
         children,
       );
+      port = started.port;
+      return started.child;
+    };
     const first = await start();
     const { applyDeployment } = await gqlAt<{ applyDeployment: { id: string } }>(
       port,

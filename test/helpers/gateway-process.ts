@@ -17,8 +17,27 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `fleetgraph serve` on the fleet's kubeconfig; resolves once every cluster is READY. */
+/**
+ * Starts `fleetgraph serve` on the fleet's kubeconfig on a free port; resolves once every
+ * cluster is READY. A port found free can be taken by another process before the gateway
+ * binds it (tests run in parallel): then it starts again on another port.
+ */
 export async function startGatewayProcess(
+  fleet: TestFleet,
+  opts: { dataDir: string; extraArgs?: string[] },
+  children: ChildProcess[],
+): Promise<{ child: ChildProcess; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { child: await startOnPort(fleet, { ...opts, port }, children), port };
+    } catch (e) {
+      if (!(e instanceof Error && e.message.includes('EADDRINUSE')) || attempt >= 5) throw e;
+    }
+  }
+}
+
+async function startOnPort(
   fleet: TestFleet,
   opts: { port: number; dataDir: string; extraArgs?: string[] },
   children: ChildProcess[],
