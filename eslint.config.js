@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '**/*.generated.ts', 'sdk/src/generated/', '.fleetgraph/'] },
+  { ignores: ['**/dist/', '**/node_modules/', '**/*.generated.ts', '.fleetgraph/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
