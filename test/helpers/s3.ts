@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from '@20minutes/s3rver';
 
 /** A running S3 server. */
@@ -24,6 +24,8 @@ export interface TestS3 {
   getObject(key: string): Promise<Buffer>;
   /** Overwrites an object key (prefix included) with bytes. */
   putObject(key: string, bytes: Buffer): Promise<void>;
+  /** Removes an object key (prefix included). */
+  deleteObject(key: string): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -84,6 +86,9 @@ export async function startTestS3(bucket = 'fleetgraph-backups'): Promise<TestS3
     },
     async putObject(key, bytes) {
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
+    },
+    async deleteObject(key) {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
     async dispose() {
       client.destroy();
