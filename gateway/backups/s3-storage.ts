@@ -61,10 +61,10 @@ export class S3Storage implements BackupStorage {
       `s3://${options.bucket}/${prefix}` +
       (options.endpoint !== undefined ? `?endpoint=${options.endpoint}` : '');
     const config: S3ClientConfig = {
-      // Recent SDKs otherwise send a CRC32 trailer in aws-chunked framing with every put, which
-      // some S3-compatible servers store verbatim as the object's bytes; a checksum is sent
-      // and checked only where an operation requires one. The archive carries its own SHA-256,
-      // checked on every read, and put() checks the stored size.
+      // Recent SDKs otherwise add a CRC32 checksum to every upload, for streamed bodies as an
+      // aws-chunked trailer that some S3-compatible servers reject or store verbatim as the
+      // object's bytes. The archive carries its own SHA-256, checked on every read, and put()
+      // checks the stored size.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       forcePathStyle: options.forcePathStyle ?? false,
