@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { parseBackupStorageUrl } from './backups/storage-config.js';
 import { isFleetError } from './errors.js';
 import { loadTokens, TokenAuth } from './server/auth.js';
 import { startHttpServer } from './server/http-server.js';
@@ -36,6 +37,10 @@ Options (environment variable in brackets):
   --insecure-registries H,H  registries (host:port) read over plain HTTP [FLEETGRAPH_INSECURE_REGISTRIES]
   --unknown-image-platforms warn|refuse  an image whose platforms cannot be learned is a warning
                        (default) or refused [FLEETGRAPH_UNKNOWN_IMAGE_PLATFORMS]
+  --backup-storage URL  where backup archives go (default <data-dir>/backups)
+                       [FLEETGRAPH_BACKUP_STORAGE]: dir:PATH, a plain path, or
+                       s3://BUCKET/PREFIX?endpoint=URL&region=REGION&forcePathStyle=true
+                       (S3 credentials from the AWS environment, e.g. AWS_ACCESS_KEY_ID)
   --log-level LEVEL    trace, debug, info, warn, error, fatal, silent (default info) [FLEETGRAPH_LOG_LEVEL]
   -h, --help           show this help
 
@@ -60,6 +65,8 @@ export interface ServeConfig {
   imageCatalogue?: string;
   insecureRegistries: string[];
   unknownImagePlatforms: 'warn' | 'refuse';
+  /** Where backup archives go, as a storage URL checked by parseBackupStorageUrl; <dataDir>/backups when absent. */
+  backupStorage?: string;
 }
 
 class UsageError extends Error {}
@@ -89,6 +96,7 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServeC
         'image-catalogue': { type: 'string' },
         'insecure-registries': { type: 'string' },
         'unknown-image-platforms': { type: 'string' },
+        'backup-storage': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -149,6 +157,14 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServeC
   const site = flagOrEnv(values.site, env.FLEETGRAPH_SITE);
   const tokensFile = flagOrEnv(values['tokens-file'], env.FLEETGRAPH_TOKENS_FILE);
   const token = env.FLEETGRAPH_TOKEN;
+  const backupStorage = flagOrEnv(values['backup-storage'], env.FLEETGRAPH_BACKUP_STORAGE);
+  if (backupStorage !== undefined) {
+    try {
+      parseBackupStorageUrl(backupStorage);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   return {
     host: flagOrEnv(values.host, env.FLEETGRAPH_HOST) ?? '127.0.0.1',
     port,
@@ -164,6 +180,7 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServeC
     ...(site !== undefined ? { site } : {}),
     ...(tokensFile !== undefined ? { tokensFile: resolve(tokensFile) } : {}),
     ...(token !== undefined && token !== '' ? { token } : {}),
+    ...(backupStorage !== undefined ? { backupStorage } : {}),
   };
 }
 
@@ -212,6 +229,7 @@ export async function runServeCommand(argv: string[], env: NodeJS.ProcessEnv = p
       logger,
       demo: config.demo ? {} : false,
       ...(kubeconfig ? { kubeconfig } : {}),
+      ...(config.backupStorage !== undefined ? { backupStorage: config.backupStorage } : {}),
       events: { log: { retainEvents: config.eventRetention }, subscriberBuffer: config.subscriberBuffer },
       images: {
         insecureRegistries: config.insecureRegistries,

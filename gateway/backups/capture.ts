@@ -1,11 +1,12 @@
 /**
  * Capturing a cluster's API state through the Kubernetes API only: discovery of every kind
  * the cluster serves (preferred version of each group, CRDs and custom resources included),
- * paginated lists with retries per page (a dropped link resumes the page, not the backup),
+ * paginated lists with retries per page (a dropped link resumes the page, not the backup;
+ * a flaky link is retried for as long as it still answers now and then),
  * what is never backed up (state the cluster rebuilds itself), and the fields the server
  * populates, stripped so an object can be applied to another cluster.
  */
-import { backoffDelay, sleep } from '../clusters/backoff.js';
+import { backoffDelay, sleep, type BackoffOptions } from '../clusters/backoff.js';
 import { isClusterRequestError } from '../clusters/cluster-errors.js';
 import type { KubeClient } from '../clusters/kube-client.js';
 
@@ -102,7 +103,8 @@ export async function discoverResources(client: KubeClient): Promise<ServedResou
   const versions: { group: string; version: string; path: string }[] = [
     { group: '', version: 'v1', path: '/api/v1' },
   ];
-  const groups = rec(await withRetries(() => client.get('/apis')))['groups'];
+  const link = new LinkProgress();
+  const groups = rec(await withRetries(() => client.get('/apis'), { link }))['groups'];
   for (const g of Array.isArray(groups) ? groups.map(rec) : []) {
     const preferred = rec(g['preferredVersion']);
     const gv = String(preferred['groupVersion'] ?? '');
@@ -110,7 +112,7 @@ export async function discoverResources(client: KubeClient): Promise<ServedResou
     if (group && version) versions.push({ group, version, path: `/apis/${gv}` });
   }
   for (const v of versions) {
-    const list = rec(await withRetries(() => client.get(v.path)))['resources'];
+    const list = rec(await withRetries(() => client.get(v.path), { link }))['resources'];
     for (const r of Array.isArray(list) ? list.map(rec) : []) {
       const name = String(r['name'] ?? '');
       const verbs = Array.isArray(r['verbs']) ? r['verbs'] : [];
@@ -222,17 +224,20 @@ export async function captureObjects(
 ): Promise<{ objects: CapturedObject[]; errors: CaptureError[] }> {
   const objects: CapturedObject[] = [];
   const errors: CaptureError[] = [];
+  const link = new LinkProgress();
   for (const r of resources) {
     if (!resourceWanted(r, filter)) continue;
     let cont: string | undefined;
     try {
       do {
-        const page = await withRetries(() =>
-          client.list(resourcePath(r, ''), {
-            limit: 500,
-            continue: cont,
-            ...(filter.labelSelector ? { labelSelector: filter.labelSelector } : {}),
-          }),
+        const page = await withRetries(
+          () =>
+            client.list(resourcePath(r, ''), {
+              limit: 500,
+              continue: cont,
+              ...(filter.labelSelector ? { labelSelector: filter.labelSelector } : {}),
+            }),
+          { link },
         );
         for (const item of page.items) {
           const obj = rec(item);
@@ -256,19 +261,78 @@ export async function captureObjects(
   return { objects, errors };
 }
 
-/** Runs a request up to 6 times on network failures and 429/5xx, with backoff. */
-export async function withRetries<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
+/** How long a link may go without any request succeeding before retries stop. */
+export const LINK_STALL_MS = 60_000;
+
+/**
+ * Whether the requests of one job over one cluster link (a capture) still get through:
+ * the time of the last success. A flaky link that drops 30% of requests succeeds every few
+ * requests; a dead one never does.
+ */
+export class LinkProgress {
+  private lastSuccessAt: number;
+
+  /** @param stallMs no success for this long makes the link stalled. @default LINK_STALL_MS */
+  constructor(
+    readonly stallMs = LINK_STALL_MS,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.lastSuccessAt = now();
+  }
+
+  /** Records a request that succeeded. */
+  succeeded(): void {
+    this.lastSuccessAt = this.now();
+  }
+
+  /** True when nothing has succeeded for stallMs (counted from the start before the first success). */
+  get stalled(): boolean {
+    return this.now() - this.lastSuccessAt >= this.stallMs;
+  }
+}
+
+/** Options of withRetries. */
+export interface RetryOptions {
+  /** Attempts every request gets. @default 6 */
+  attempts?: number;
+  /**
+   * The job's link: past its attempts, a request is retried for as long as the link is not
+   * stalled, so a long run of drops on a flaky link does not fail it. Without one, a request
+   * gets its attempts only.
+   */
+  link?: LinkProgress;
+  /** @default 200 ms, doubling, at most 5 s */
+  backoff?: BackoffOptions;
+}
+
+/** True for failures worth another attempt: no answer, or 429 and 5xx. */
+function retryable(e: unknown): boolean {
+  return (
+    isClusterRequestError(e) &&
+    (e.kind === 'unreachable' ||
+      e.kind === 'timeout' ||
+      (e.status !== undefined && (e.status === 429 || e.status >= 500)))
+  );
+}
+
+/**
+ * Runs a request, again on network failures and 429/5xx with backoff: up to `attempts`
+ * times, and beyond while the link (when given) is not stalled.
+ */
+export async function withRetries<T>(fn: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const attempts = options.attempts ?? 6;
+  const backoff = options.backoff ?? { initialMs: 200, maxMs: 5000 };
+  for (let attempt = 1; ; attempt++) {
     try {
-      return await fn();
+      const value = await fn();
+      options.link?.succeeded();
+      return value;
     } catch (e) {
-      const retryable =
-        isClusterRequestError(e) &&
-        (e.kind === 'unreachable' ||
-          e.kind === 'timeout' ||
-          (e.status !== undefined && (e.status === 429 || e.status >= 500)));
-      if (!retryable || attempt >= 5) throw e;
-      await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5000 }));
+      // Fixed attempts alone fail a page about once in 1,400 at a 30% drop rate (0.3^6), and a
+      // backup lists dozens of pages; the link's progress is what tells flaky from dead.
+      const again = attempt < attempts || (options.link !== undefined && !options.link.stalled);
+      if (!retryable(e) || !again) throw e;
+      await sleep(backoffDelay(attempt - 1, backoff));
     }
   }
 }

@@ -4,21 +4,39 @@
  * same interface for deployments that outgrow one machine.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Archive storage. Keys are simple names ([A-Za-z0-9._-]). */
+/** Archive storage. Keys are simple names: letters, digits, '.', '_' and '-', not starting with '.'. */
 export interface BackupStorage {
   /** Where, for messages (e.g. dir:/var/lib/fleetgraph/backups). */
   readonly location: string;
   put(key: string, bytes: Buffer): Promise<void>;
   /** The bytes, or undefined when there is no such key. */
   get(key: string): Promise<Buffer | undefined>;
+  /** Removes the key; no error when there is none. */
   delete(key: string): Promise<void>;
+  /** Every key stored, sorted (what an operator or a consistency check compares with the catalogue). */
+  list(): Promise<string[]>;
+  /** Releases connections; the storage is not used afterwards. */
+  close(): Promise<void>;
 }
 
-function checkKey(key: string): void {
-  if (!/^[A-Za-z0-9._-]+$/.test(key)) throw new Error(`invalid storage key ${JSON.stringify(key)}`);
+// No separators, so no key escapes the directory or prefix; no leading '.', which temp files use.
+const KEY_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
+/** True for a name that is a storage key (and not, e.g., the temp file of an unfinished write). */
+export function isStorageKey(name: string): boolean {
+  return KEY_PATTERN.test(name);
+}
+
+/** Throws unless key is a storage key. */
+export function checkKey(key: string): void {
+  if (!isStorageKey(key)) {
+    throw new Error(
+      `invalid storage key ${JSON.stringify(key)}; expected letters, digits, '.', '_' and '-', not starting with '.'`,
+    );
+  }
 }
 
 /** Archives as files in one directory. */
@@ -63,5 +81,21 @@ export class DirectoryStorage implements BackupStorage {
   async delete(key: string): Promise<void> {
     checkKey(key);
     await rm(join(this.dir, key), { force: true });
+  }
+
+  async list(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (e) {
+      // No backup written yet: the directory is made by the first put.
+      if ((e as { code?: string }).code === 'ENOENT') return [];
+      throw e;
+    }
+    return names.filter(isStorageKey).sort();
+  }
+
+  async close(): Promise<void> {
+    // Nothing held open between calls.
   }
 }

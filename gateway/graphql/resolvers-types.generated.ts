@@ -139,7 +139,7 @@ export type Backup = {
   errors: Array<BackupError>;
   facts?: Maybe<ClusterFacts>;
   id: Scalars['ID']['output'];
-  /** Where the archive is (dir:<path>). */
+  /** Where the archive is: dir:<path>, or s3://<bucket>/<prefix> (with ?endpoint=<url> for an S3-compatible service). */
   location?: Maybe<Scalars['String']['output']>;
   message?: Maybe<Scalars['String']['output']>;
   objectCount: Scalars['Int']['output'];

@@ -9,7 +9,8 @@ import type { ClusterConnectionOptions } from '../clusters/cluster-connection.js
 import { join } from 'node:path';
 import { BackupScheduler } from '../backups/backup-schedules.js';
 import { BackupService } from '../backups/backup-service.js';
-import { DirectoryStorage } from '../backups/storage.js';
+import { openBackupStorage } from '../backups/storage-config.js';
+import type { BackupStorage } from '../backups/storage.js';
 import { FleetEvents, type FleetEventsOptions } from '../events/fleet-events.js';
 import { listKubeconfigContexts } from '../registry/kubeconfig.js';
 import { RolloutEngine, type RolloutEngineOptions } from '../rollouts/rollout-engine.js';
@@ -50,8 +51,12 @@ export interface FleetGatewayOptions {
   rollouts?: RolloutEngineOptions;
   /** Where image platforms come from (catalogue, insecure registries, policy). */
   images?: ImagePlatformOptions;
-  /** Directory of backup archives. @default <dataDir>/backups */
-  backupDir?: string;
+  /**
+   * Where backup archives go: a storage, or a storage URL (`dir:PATH`, a plain path, or
+   * `s3://bucket/prefix?endpoint=...&region=...&forcePathStyle=true`; see storage-config.ts).
+   * The gateway closes it when it closes. @default <dataDir>/backups
+   */
+  backupStorage?: BackupStorage | string;
 }
 
 /** How long demo mode waits for the demo clusters' first sync before serving. */
@@ -71,6 +76,7 @@ export class FleetGateway {
     private readonly rolloutEngine: RolloutEngine,
     readonly backups: BackupService,
     readonly backupSchedules: BackupScheduler,
+    private readonly backupStorage: BackupStorage,
     readonly demoFleet: SimFleet | undefined,
     private readonly logger: Logger,
   ) {}
@@ -82,7 +88,20 @@ export class FleetGateway {
       dataDir: options.dataDir,
       ...(options.env ? { env: options.env } : {}),
     });
-    const store = await openSqliteStore({ dataDir: options.dataDir });
+    // Before the store, so a storage URL that cannot work stops the start before anything runs.
+    const backupStorage =
+      typeof options.backupStorage === 'object'
+        ? options.backupStorage
+        : await openBackupStorage(
+            options.backupStorage ?? { kind: 'dir', path: join(options.dataDir, 'backups') },
+          );
+    let store: FleetStore;
+    try {
+      store = await openSqliteStore({ dataDir: options.dataDir });
+    } catch (e) {
+      await backupStorage.close();
+      throw e;
+    }
     const registry = new ClusterRegistry({ store, secrets, logger: logger.child({ component: 'registry' }) });
     let demoFleet: SimFleet | undefined;
     try {
@@ -92,6 +111,7 @@ export class FleetGateway {
     } catch (e) {
       await demoFleet?.stop();
       await store.close();
+      await backupStorage.close();
       throw e;
     }
     const connections = new FleetConnections({
@@ -112,6 +132,7 @@ export class FleetGateway {
     } catch (e) {
       await demoFleet?.stop();
       await store.close();
+      await backupStorage.close();
       throw e;
     }
     await connections.start();
@@ -131,7 +152,7 @@ export class FleetGateway {
       store,
       connections,
       secrets,
-      new DirectoryStorage(options.backupDir ?? join(options.dataDir, 'backups')),
+      backupStorage,
       logger.child({ component: 'backups' }),
       events,
     );
@@ -167,6 +188,7 @@ export class FleetGateway {
       rolloutEngine,
       backups,
       backupSchedules,
+      backupStorage,
       demoFleet,
       logger,
     );
@@ -179,12 +201,13 @@ export class FleetGateway {
     return { total: this.connections.list().length, pending, byState };
   }
 
-  /** Stops connections, the demo fleet and the store. */
+  /** Stops connections, the demo fleet, the backup storage and the store. */
   async close(): Promise<void> {
     this.backupSchedules.stop();
     await this.rolloutEngine.stop();
     await this.connections.stop();
     await this.backups.settle();
+    await this.backupStorage.close();
     await this.events.close();
     await this.demoFleet?.stop();
     await this.store.close();

@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { createClient, type Client } from 'graphql-ws';
 import pino from 'pino';
 import WebSocket from 'ws';
+import type { BackupStorage } from '../../gateway/backups/storage.js';
 import type { ClusterConnectionOptions } from '../../gateway/clusters/cluster-connection.js';
 import type { QueryLimits } from '../../gateway/graphql/limits.js';
 import { TokenAuth } from '../../gateway/server/auth.js';
@@ -69,6 +70,8 @@ export interface TestGatewayOptions {
   rollouts?: RolloutEngineOptions;
   /** Image platform lookups (e.g. the test fleet's catalogue). */
   images?: ImagePlatformOptions;
+  /** Where backup archives go (a storage or a storage URL); <dataDir>/backups by default. */
+  backupStorage?: BackupStorage | string;
 }
 
 /** Fast connection settings for tests. */
@@ -109,6 +112,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     ...(options.events ? { events: options.events } : {}),
     ...(options.rollouts ? { rollouts: options.rollouts } : {}),
     ...(options.images ? { images: options.images } : {}),
+    ...(options.backupStorage !== undefined ? { backupStorage: options.backupStorage } : {}),
   });
   const auth = new TokenAuth(new Map(Object.entries(options.tokens ?? {})));
   const server = await startHttpServer({
