@@ -41,11 +41,27 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
+/**
+ * A YAML body that is a JSON object, parsed as JSON; undefined when it is not JSON. JSON is
+ * YAML, and clients mostly send JSON: like the apiserver's YAML decoder (which passes JSON
+ * through), this skips the YAML parser, about 20 times slower.
+ */
+export function asJsonObject(text: string): Json | undefined {
+  if (!text.trimStart().startsWith('{')) return undefined;
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return undefined; // not JSON after all: YAML flow mappings start with '{' too
+  }
+}
+
 /** Decodes a create/update body: JSON, or YAML when the client says so. */
 export function decodeBody(text: string, contentType: string | undefined): Json {
   const mt = mediaType(contentType);
   if (text.trim() === '') throw badRequest('the request body is empty: expected a JSON object');
   if (mt === 'application/yaml' || mt === 'application/apply-patch+yaml') {
+    const json = asJsonObject(text);
+    if (json !== undefined) return json;
     try {
       return parseYaml(text) as Json;
     } catch (e) {

@@ -6,6 +6,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { ApiError, badRequest, invalid } from '../errors.js';
+import { asJsonObject } from '../http-util.js';
 import type { Json, JsonObject, KubeObject, StatusCause } from '../k8s-types.js';
 import { mergeApplied } from './apply-merge.js';
 import { FieldSet, pathString, unionAll } from './field-set.js';
@@ -88,15 +89,8 @@ export function requireApplyFieldManager(fieldManager: string | undefined | null
   return fieldManager ?? '';
 }
 
-function goTypeName(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'boolean') return 'bool';
-  return typeof v;
-}
-
-/** Parses an apply body (YAML or JSON) into an object; anything else is a 400 "error decoding YAML". */
-export function parseApplyBody(body: string): KubeObject {
-  // YAML 1.1 like sigs.k8s.io/yaml (go-yaml v2), timestamps kept as strings; only the first document counts.
+/** YAML 1.1 like sigs.k8s.io/yaml (go-yaml v2), timestamps kept as strings; only the first document counts. */
+function parseYamlDocument(body: string): unknown {
   const docs = parseAllDocuments(body, {
     version: '1.1',
     customTags: (tags) =>
@@ -106,7 +100,18 @@ export function parseApplyBody(body: string): KubeObject {
   const err = first?.errors[0];
   if (err) throw badRequest(`error decoding YAML: ${err.message.split('\n')[0] ?? ''}`);
   // An empty document decodes to an empty map, which then fails the apply's type check.
-  const v: unknown = first?.toJS() ?? {};
+  return first?.toJS() ?? {};
+}
+
+function goTypeName(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v;
+}
+
+/** Parses an apply body (YAML or JSON) into an object; anything else is a 400 "error decoding YAML". */
+export function parseApplyBody(body: string): KubeObject {
+  const v: unknown = asJsonObject(body) ?? parseYamlDocument(body);
   if (!isObj(v)) {
     throw badRequest(
       `error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${goTypeName(v)} into Go value of type map[string]interface {}`,

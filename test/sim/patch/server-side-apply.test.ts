@@ -261,6 +261,21 @@ describe('apply request helpers', () => {
     expect(
       parseApplyBody('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}').metadata.name,
     ).toBe('c');
+    // JSON takes the JSON path, and comes out as its YAML parse would.
+    const json =
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":{"n":"1"}},"data":{"when":"2024-01-01T00:00:00Z"}}';
+    expect(parseApplyBody(json)).toEqual(parseApplyBody(`# the YAML parser's turn\n${json}`));
+    expect(parseApplyBody(json)).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', labels: { n: '1' } },
+      data: { when: '2024-01-01T00:00:00Z' },
+    });
+    // A YAML flow mapping starts with '{' but is not JSON: still YAML.
+    expect(parseApplyBody('{apiVersion: v1, kind: ConfigMap, metadata: {name: flow}}').metadata.name).toBe(
+      'flow',
+    );
+    expect(caught(() => parseApplyBody('{"apiVersion": "v1", ')).code).toBe(400);
     const list = caught(() => parseApplyBody('- a\n- b\n'));
     expect(list.code).toBe(400);
     expect(list.status.message).toContain('error decoding YAML');
