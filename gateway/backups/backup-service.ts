@@ -117,8 +117,14 @@ export interface BackupLogger {
 const CRD = 'customresourcedefinitions.apiextensions.k8s.io';
 /** Objects of one restore group applied at once. */
 const RESTORE_CONCURRENCY = 16;
-/** A restore's results are saved after this many objects (and at the end). */
+/**
+ * A restore's results are saved (its checkpoint, with a progress event) after at least this
+ * many objects, and at the end. Each save writes every result so far, so past 500 results a
+ * save also waits for a tenth more of them or for CHECKPOINT_MAX_GAP_MS: saving every 50 of
+ * 10,000 objects serialised 120 MB and took a sixth of the restore's time.
+ */
 const CHECKPOINT_EVERY = 50;
+const CHECKPOINT_MAX_GAP_MS = 1000;
 
 function newId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
@@ -387,6 +393,7 @@ export class BackupService {
     /** Namespaces this run created (not resumed ones: their objects may exist already). */
     const freshNamespaces = new Set<string>();
     let sinceCheckpoint = 0;
+    let lastCheckpoint = Date.now();
     const one = async (e: ArchiveEntry): Promise<void> => {
       const ns = e.namespaced ? mapNamespace(e.namespace, mapping) : '';
       const name = e.group === '' && e.resource === 'namespaces' ? mapNamespace(e.name, mapping) : e.name;
@@ -408,8 +415,13 @@ export class BackupService {
         freshNamespaces.add(name);
       }
       if (result.uid && e.uid) restored.set(e.uid, result.uid);
-      if (++sinceCheckpoint >= CHECKPOINT_EVERY) {
+      sinceCheckpoint++;
+      if (
+        sinceCheckpoint >= CHECKPOINT_EVERY &&
+        (sinceCheckpoint >= r.results.length / 10 || Date.now() - lastCheckpoint >= CHECKPOINT_MAX_GAP_MS)
+      ) {
         sinceCheckpoint = 0;
+        lastCheckpoint = Date.now();
         await this.saveRestore(r);
       }
     };
@@ -424,8 +436,9 @@ export class BackupService {
         await Promise.all(Array.from({ length: Math.min(RESTORE_CONCURRENCY, group.length) }, worker));
         if (!r.dryRun) {
           for (const e of group) {
+            if (qualifiedResource(e) !== CRD) continue;
             const ok = r.results.some((x) => x.kind === e.kind && x.name === e.name && x.action !== 'FAILED');
-            if (qualifiedResource(e) === CRD && ok) await waitEstablished(client, e.name);
+            if (ok) await waitEstablished(client, e.name);
           }
         }
       }
