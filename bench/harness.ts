@@ -9,6 +9,11 @@ import { join } from 'node:path';
 
 /** The compiled CLI (npm run build makes it). */
 export const CLI = join(import.meta.dirname, '..', 'dist', 'gateway', 'cli.js');
+/**
+ * Extra Node flags for the spawned simulator and gateway, e.g. to profile them:
+ * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (NODE_OPTIONS refuses --cpu-prof).
+ */
+const NODE_ARGS = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
 
 /** What `fleetgraph sim` prints when ready. */
 export interface SimReady {
@@ -76,6 +81,7 @@ export async function startSim(
   const sim = spawn(
     process.execPath,
     [
+      ...NODE_ARGS,
       CLI,
       'sim',
       '--clusters',
@@ -102,6 +108,7 @@ export async function startGateway(
   const gw = spawn(
     process.execPath,
     [
+      ...NODE_ARGS,
       CLI,
       'serve',
       '--kubeconfig',
