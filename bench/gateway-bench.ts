@@ -36,6 +36,11 @@ const { values } = parseArgs({
     /** Contexts the kubectl loop visits; 0 = all. */
     'kubectl-contexts': { type: 'string', default: '0' },
     'not-ready': { type: 'string', default: '4' },
+    /**
+     * Also time LIVE for the site question with this much latency on each of the site's
+     * clusters (the simulator's latency fault), as over edge links; 0 skips it.
+     */
+    'link-latency-ms': { type: 'string', default: '50' },
   },
 });
 const N = Number(values.clusters);
@@ -141,6 +146,41 @@ async function main(): Promise<void> {
       rows[`${q.name}: LIVE p50 (ms)`] = { value: +l.p50.toFixed(0) };
       rows[`${q.name}: LIVE p99 (ms)`] = { value: +l.p99.toFixed(0) };
       rows[`${q.name}: LIVE p50 / CACHED p50`] = { value: +(l.p50 / c.p50).toFixed(1) };
+      // Loopback clusters answer LIVE in milliseconds; edge links add their latency to every
+      // LIVE read and nothing to CACHED. The site question again, over slower links.
+      const linkMs = Number(values['link-latency-ms']);
+      if (q.name.startsWith('site') && linkMs > 0) {
+        const setLatency = (latencyMs: number) =>
+          Promise.all(
+            siteClusters.map((sc) =>
+              fetch(`${admin}/clusters/${sc.name}/faults`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ latencyMs }),
+              }).then((res) => {
+                if (!res.ok) throw new Error(`admin API: faults ${res.status}`);
+              }),
+            ),
+          );
+        await setLatency(linkMs);
+        const slow: number[] = [];
+        for (let i = 0; i < LIVE_RUNS; i++) {
+          const t = performance.now();
+          const r = await gql(url, query('LIVE'));
+          slow.push(performance.now() - t);
+          check(r, `LIVE over ${linkMs} ms links`);
+        }
+        await setLatency(0);
+        const sl = stats(slow);
+        console.log(
+          `${q.name}: LIVE over ${linkMs} ms links p50 ${sl.p50.toFixed(0)} ms, p99 ${sl.p99.toFixed(0)} ms`,
+        );
+        rows[`${q.name}: LIVE over ${linkMs} ms links p50 (ms)`] = { value: +sl.p50.toFixed(0) };
+        rows[`${q.name}: LIVE over ${linkMs} ms links p99 (ms)`] = { value: +sl.p99.toFixed(0) };
+        rows[`${q.name}: LIVE over ${linkMs} ms links p50 / CACHED p50`] = {
+          value: +(sl.p50 / c.p50).toFixed(1),
+        };
+      }
     }
     const rssAfterQueries = rssMiB(pid);
     rows['gateway RSS after queries (MiB)'] = { value: +rssAfterQueries.toFixed(0) };
