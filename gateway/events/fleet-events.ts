@@ -89,6 +89,8 @@ export class FleetEvents {
   private readonly trackers = new Map<string, Tracker>();
   private readonly detachers = new Map<ClusterConnection, () => void>();
   private readonly subscriptions = new Set<Pick<EventSubscription<unknown>, 'offer' | 'return'>>();
+  /** Delivered form of recent logged events (live events are offered to every subscriber as one object). */
+  private readonly deliveredEvents = new WeakMap<LoggedEvent, Delivered<FleetEventData>>();
   private readonly offs: (() => void)[] = [];
   private readonly subscriberBuffer: number;
 
@@ -214,6 +216,23 @@ export class FleetEvents {
     await this.log.close();
   }
 
+  /**
+   * A logged event as delivered: one object per event, shared by every subscriber it goes
+   * to (so subscriptions selecting alike share its execution, see server/shared-execution.ts).
+   */
+  private delivered(logged: LoggedEvent): Delivered<FleetEventData> {
+    let d = this.deliveredEvents.get(logged);
+    if (d === undefined) {
+      d = {
+        ...(logged.payload as unknown as FleetEventData),
+        seq: logged.seq,
+        cursor: this.log.cursorOf(logged.seq),
+      };
+      this.deliveredEvents.set(logged, d);
+    }
+    return d;
+  }
+
   private subscribe<E extends FleetEventData>(
     after: string | undefined,
     options: SubscribeOptions,
@@ -227,7 +246,7 @@ export class FleetEvents {
       select: (logged: LoggedEvent) => {
         const data = logged.payload as unknown as E;
         if (!matches(data)) return undefined;
-        return { ...data, seq: logged.seq, cursor: this.log.cursorOf(logged.seq) };
+        return this.delivered(logged) as unknown as Delivered<E>;
       },
       onOverflow: () => {
         this.logger.info(

@@ -24,6 +24,7 @@ import type { GatewayContext } from '../graphql/context.js';
 import { formatFleetError } from '../graphql/format-error.js';
 import type { FleetGateway } from '../service/fleet-gateway.js';
 import type { TokenAuth } from './auth.js';
+import { createSharedSubscribe } from './shared-execution.js';
 
 /** graphql-ws close code for a failed authentication (the client does not retry it). */
 const CLOSE_UNAUTHORIZED = 4401;
@@ -73,6 +74,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): () => Promise<void> 
     {
       schema: options.schema,
       validate: (schema, doc) => validate(schema, doc, rules),
+      // One execution per event and selection, shared by the subscribers that select alike.
+      subscribe: createSharedSubscribe(),
       onConnect: (ctx) => {
         const params = ctx.connectionParams ?? {};
         const presented =
