@@ -162,6 +162,23 @@ export class ClientNodeKubeClient implements KubeClient {
     };
   }
 
+  async ping(opts: CallOptions = {}): Promise<boolean> {
+    const h2 = this.http2;
+    if (!h2 || this.closed) return false;
+    try {
+      if ((await h2.ping(opts.timeoutMs ?? this.requestTimeoutMs)) !== true) return false;
+    } catch (e) {
+      const errno = (e as { code?: unknown }).code === 'ETIMEDOUT' ? 'ETIMEDOUT' : undefined;
+      throw new ClusterRequestError(
+        errno ? 'timeout' : 'unreachable',
+        `PING: ${errno ? `no answer from cluster ${this.cluster} in time` : e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
+      );
+    }
+    this.contact();
+    return true;
+  }
+
   async version(opts: CallOptions = {}): Promise<KubeVersion> {
     const o = asRecord(await this.call('/version', {}, opts));
     const str = (k: string): string | undefined =>

@@ -3,11 +3,12 @@
  * state the rest of the gateway sees (CONNECTING → SYNCING → READY, DEGRADED, OFFLINE,
  * REMOVED).
  *
- * Reachability is judged by contact: any HTTP answer or watch data counts. A cluster with
+ * Reachability is judged by contact: any HTTP answer, PING answer or watch data counts. A cluster with
  * no contact for `offlineAfterMs` (default 15 s) is OFFLINE, whatever the cause (refused
  * connections, or requests that hang and time out). Probes (GET /version) run every
  * `probeIntervalMs` while healthy and with bounded, jittered exponential backoff while
- * failing. Going OFFLINE stops the caches (their data stays, served stale); the first
+ * failing; a READY cluster's probe is an HTTP/2 PING on its connection, with GET /version
+ * once a minute. Going OFFLINE stops the caches (their data stays, served stale); the first
  * contact after that resumes them from their last resourceVersion.
  */
 import { ErrorCode, unreachable, type ClusterState } from '../vocabulary.js';
@@ -22,6 +23,9 @@ import {
   type KubeVersion,
 } from './kube-client.js';
 import { WatchCache, type WatchCacheOptions } from './watch-cache.js';
+
+/** A READY cluster's probes PING its HTTP/2 connection; GET /version runs this often still. */
+const VERSION_REFRESH_MS = 60_000;
 
 /** The Kubernetes distribution a cluster runs. */
 export type KubernetesDistro = 'k3s' | 'rke2' | 'kubeadm' | 'kubernetes';
@@ -117,6 +121,8 @@ export class ClusterConnection {
   private probeError: ClusterErrorInfo | null = null;
   private lastErrorValue: ClusterErrorInfo | null = null;
   private versionValue: KubeVersion | null = null;
+  /** When /version last answered. */
+  private versionAt = 0;
   private probeLoop: Promise<void> = Promise.resolve();
   /** Ends the probe loop's current wait early (set while it waits). */
   private wakeProbe: (() => void) | undefined;
@@ -286,7 +292,20 @@ export class ClusterConnection {
   private async runProbes(): Promise<void> {
     while (!this.stopped) {
       try {
-        this.versionValue = await this.client.version({ timeoutMs: this.probeTimeoutMs });
+        // A READY cluster with an open HTTP/2 connection is probed with a PING (no stream,
+        // next to no garbage: 200 probes/s for 1,000 clusters made the idle gateway's heap
+        // saw-tooth); GET /version still runs every VERSION_REFRESH_MS, and whenever the
+        // PING cannot be sent or anything failed before.
+        const pinged =
+          this.versionValue !== null &&
+          this.probeFailures === 0 &&
+          this.phaseValue.state === 'READY' &&
+          Date.now() - this.versionAt < VERSION_REFRESH_MS &&
+          (await this.client.ping({ timeoutMs: this.probeTimeoutMs }));
+        if (!pinged) {
+          this.versionValue = await this.client.version({ timeoutMs: this.probeTimeoutMs });
+          this.versionAt = Date.now();
+        }
         this.probeFailures = 0;
         this.probeError = null;
       } catch (e) {

@@ -314,6 +314,34 @@ export class Http2Connection {
     });
   }
 
+  /**
+   * PINGs the open connection: true when the server answers within timeoutMs, undefined when
+   * there is no open connection to ping (nothing is opened for it). Rejects with an
+   * Http2StreamLostError when no answer comes in time or the connection fails meanwhile.
+   */
+  ping(timeoutMs: number): Promise<true | undefined> {
+    const session = this.session;
+    if (!session || session.destroyed || session.closed || this.closed) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      const deadline = setTimeout(
+        () => reject(new Http2StreamLostError(`PING unanswered within ${timeoutMs} ms`, 'ETIMEDOUT')),
+        timeoutMs,
+      );
+      const sent = session.ping((err) => {
+        clearTimeout(deadline);
+        if (err) reject(new Http2StreamLostError(`PING failed: ${err.message}`, 'ERR_HTTP2_PING_CANCEL'));
+        else {
+          this.lastReadAt = Date.now();
+          resolve(true);
+        }
+      });
+      if (!sent) {
+        clearTimeout(deadline);
+        resolve(undefined); // too many PINGs in flight: let the caller probe otherwise
+      }
+    });
+  }
+
   /** PINGs a connection that has been quiet for readIdleTimeoutMs; destroys it when no answer comes. */
   private watchLiveness(session: ClientHttp2Session): void {
     let pingOut = false;

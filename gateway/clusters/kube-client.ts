@@ -83,6 +83,13 @@ export interface KubeClient {
   /** GET /version. */
   version(opts?: CallOptions): Promise<KubeVersion>;
   /**
+   * Liveness without a request: an HTTP/2 PING on the cluster's open connection, which counts
+   * as contact when answered. Resolves false when there is no HTTP/2 connection open (then
+   * probe with version()); rejects like a request ('timeout', 'unreachable') when the PING is
+   * not answered within the deadline.
+   */
+  ping(opts?: CallOptions): Promise<boolean>;
+  /**
    * Streams a watch, calling onEvent for each event. Resolves when the server ends the stream
    * (or `timeoutSeconds` from the query passed, plus a grace period, or the stream stayed
    * silent for watchIdleTimeoutMs); rejects with a

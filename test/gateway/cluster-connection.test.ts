@@ -241,6 +241,21 @@ describe('cluster connection', () => {
     edge.controllers.setCordoned('edge-1-cp-1', false);
   });
 
+  it('probes a READY cluster with HTTP/2 PINGs, sending no requests, and stays READY on them', async () => {
+    const conn = connect('dc-1');
+    await eventually(() => conn.state === 'READY', 5000, 'READY');
+    // One more probe round, then count what the cluster is asked for 10 probe intervals.
+    await new Promise((r) => setTimeout(r, 400));
+    dc.clearRequests();
+    const before = conn.client.stats().lastContactAt ?? 0;
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(dc.requests().filter((r) => r.path.startsWith('/version'))).toEqual([]);
+    expect(conn.state).toBe('READY');
+    // The PING answers count as contact.
+    expect(conn.client.stats().lastContactAt ?? 0).toBeGreaterThan(before + 1000);
+    expect(conn.version?.gitVersion).toBe('v1.31.4');
+  });
+
   it('keeps two clusters apart whose kubeconfigs name cluster, user and context identically', async () => {
     // k3s-style kubeconfigs: everything is called `default`; one pair uses exec plugins, whose
     // tokens client-node caches by user name.
