@@ -8,9 +8,11 @@
  * plus the values of the variables used inside it; the first subscriber to see an event
  * executes it, the others with the same key get that result.
  *
- * Safe because event results depend only on the event object, the selection and those
- * variables: the event fields' resolvers read the event (snapshots are taken when the
- * event is made), not the caller. Operations that do not fit (several root fields) run as
+ * Safe because an event's result depends on the event object, the selection and those
+ * variables, not on the caller: the event fields read the event (node snapshots are taken
+ * when the event is made) or fleet state that is the same for every caller at that moment
+ * (a cluster's state), and none of them reports per-cluster problems into the caller's
+ * context (only Query fields do). Operations that do not fit (several root fields) run as
  * usual.
  */
 import {
