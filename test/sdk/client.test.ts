@@ -330,6 +330,8 @@ describe('subscriptions', () => {
     await Promise.all([done, refDone]);
     // With its last subscription ended, the client closes its (lazy) WebSocket.
     await eventually(() => proxy.openConnections === 0, 5000, 'the WebSocket closed');
+    // And the gateway has let both subscriptions go (the next tests count subscribers).
+    await eventually(() => gw.gateway.events.subscriberCount === base, 5000, 'subscriptions released');
   });
 
   it('keeps a slow consumer bounded: past the buffer it resubscribes after what it handed out, losing nothing', async () => {
