@@ -100,6 +100,16 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
+/**
+ * The kind of a document's first definition (comments skipped; `{ … }` is a query), or
+ * undefined when it starts otherwise (e.g. with a fragment): then it is not retried, since it
+ * might be a mutation.
+ */
+function operationKind(text: string): 'query' | 'mutation' | 'subscription' | undefined {
+  const first = /^(?:\s|#[^\n]*\n?)*(\{|query\b|mutation\b|subscription\b)/.exec(text)?.[1];
+  return first === '{' ? 'query' : (first as 'query' | 'mutation' | 'subscription' | undefined);
+}
+
 /** Creates a client; nothing connects until the first call. */
 export function createFleetClient(options: FleetClientOptions): FleetClient {
   let url: URL | undefined;
@@ -116,15 +126,13 @@ export function createFleetClient(options: FleetClientOptions): FleetClient {
   const fetchImpl = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (typeof fetchImpl !== 'function')
     throw new TypeError('createFleetClient: no fetch available; pass options.fetch');
+  const staticToken = options.token;
   const token =
-    typeof options.token === 'function'
-      ? options.token
-      : options.token === undefined
+    typeof staticToken === 'function'
+      ? staticToken
+      : staticToken === undefined
         ? undefined
-        : (
-            (t: string) => () =>
-              t
-          )(options.token);
+        : () => staticToken;
   const queryRetry = {
     attempts: positive('retry.attempts', options.retry?.attempts, 2),
     minDelayMs: positive('retry.minDelayMs', options.retry?.minDelayMs, 250),
@@ -161,7 +169,7 @@ export function createFleetClient(options: FleetClientOptions): FleetClient {
     callOptions?: RequestOptions | SubscriptionOptions,
   ) => {
     const text = doc.toString();
-    const kind = /^\s*(query|mutation|subscription)\b/.exec(text)?.[1];
+    const kind = operationKind(text);
     if (kind === 'subscription') {
       return new ResumableSubscription(
         connection(),
@@ -170,7 +178,7 @@ export function createFleetClient(options: FleetClientOptions): FleetClient {
         callOptions,
       );
     }
-    return postOperation(http, text, variables, callOptions, kind === 'mutation').then(({ data, problems }) =>
+    return postOperation(http, text, variables, callOptions, kind === 'query').then(({ data, problems }) =>
       attachProblems(Object.values(data)[0], problems),
     );
   };
@@ -178,8 +186,8 @@ export function createFleetClient(options: FleetClientOptions): FleetClient {
 
   return Object.assign(sdk, {
     request: async <T>(query: string, variables?: Record<string, unknown>, callOptions?: RequestOptions) => {
-      const isMutation = /^\s*mutation\b/.test(query);
-      const { data, problems } = await postOperation(http, query, variables, callOptions, isMutation);
+      const retryable = operationKind(query) === 'query';
+      const { data, problems } = await postOperation(http, query, variables, callOptions, retryable);
       return attachProblems(data as T, problems);
     },
     close: async () => {

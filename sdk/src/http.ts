@@ -92,15 +92,16 @@ class Transient extends Error {
   }
 }
 
-/** Sends one operation; retries queries on transient failures. */
+/** Sends one operation; retries it on transient failures when it is retryable (a query). */
 export async function postOperation(
   settings: HttpSettings,
   query: string,
   variables: unknown,
   options: RequestOptions | undefined,
-  isMutation: boolean,
+  /** A query, retried on transient failures; anything else (a mutation) is sent once. */
+  retryable: boolean,
 ): Promise<HttpOutcome> {
-  const attempts = isMutation ? 0 : settings.retry.attempts;
+  const attempts = retryable ? settings.retry.attempts : 0;
   for (let attempt = 0; ; attempt++) {
     try {
       return await postOnce(settings, query, variables, options);

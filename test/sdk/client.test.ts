@@ -239,6 +239,17 @@ describe('the wire', () => {
     htmlHits = 0;
     await rejection(c.unregisterCluster({ name: 'x' }));
     expect(htmlHits).toBe(1);
+    // Raw requests: a query (shorthand too) is retried; a mutation, even behind a comment,
+    // and a document that starts with a fragment (it might hold a mutation) are sent once.
+    for (const [doc, hits] of [
+      ['{ sites { name } }', 3],
+      ['# rename\nmutation { unregisterCluster(name: "x") { name } }', 1],
+      ['fragment F on Query { sites { name } }\nquery { ...F }', 1],
+    ] as const) {
+      htmlHits = 0;
+      await rejection(c.request(doc));
+      expect(htmlHits, doc).toBe(hits);
+    }
   });
 
   it('rejects a bad url at once', () => {
