@@ -2,9 +2,9 @@
 // A production process unless told otherwise. graphql-js reads NODE_ENV once, when it loads,
 // to choose its type checks: outside production every failed instanceof during execution
 // also compares class names (the check for two copies of graphql): 290 ms of 8 s busy in a
-// profile of the backup benchmark's result-heavy queries. Apollo's defaults that depend on NODE_ENV
-// (introspection, stack traces, landing page) are set explicitly in server/http-server.ts.
-// Hence the commands are imported after this line, not above it.
+// profile of the backup benchmark's result-heavy queries. Apollo's defaults that depend on
+// NODE_ENV (introspection, stack traces, landing page) are set explicitly in
+// server/http-server.ts. Hence the commands are imported after this line, not above it.
 process.env['NODE_ENV'] ??= 'production';
 
 const USAGE = `Usage: fleetgraph <command> [options]

@@ -44,7 +44,8 @@ export function mediaType(contentType: string | undefined): string {
 /**
  * A YAML body that is a JSON object, parsed as JSON; undefined when it is not JSON. JSON is
  * YAML, and clients mostly send JSON: like the apiserver's YAML decoder (which passes JSON
- * through), this skips the YAML parser, about 20 times slower.
+ * through), this skips the YAML parser, which was most of an apply's cost in the restore
+ * benchmark.
  */
 export function asJsonObject(text: string): Json | undefined {
   if (!text.trimStart().startsWith('{')) return undefined;

@@ -3,9 +3,9 @@
  * state the rest of the gateway sees (CONNECTING → SYNCING → READY, DEGRADED, OFFLINE,
  * REMOVED).
  *
- * Reachability is judged by contact: any HTTP answer, PING answer or watch data counts. A cluster with
- * no contact for `offlineAfterMs` (default 15 s) is OFFLINE, whatever the cause (refused
- * connections, or requests that hang and time out). Probes (GET /version) run every
+ * Reachability is judged by contact: any HTTP answer, PING answer or watch data counts. A
+ * cluster with no contact for `offlineAfterMs` (default 15 s) is OFFLINE, whatever the cause
+ * (refused connections, or requests that hang and time out). Probes (GET /version) run every
  * `probeIntervalMs` while healthy and with bounded, jittered exponential backoff while
  * failing; a READY cluster's probe is an HTTP/2 PING on its connection, with GET /version
  * once a minute. Going OFFLINE stops the caches (their data stays, served stale); the first
