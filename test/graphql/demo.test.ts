@@ -12,9 +12,12 @@ import { startTestGateway } from '../helpers/gateway.js';
 import { eventually, smallScenario, startTestFleet } from '../helpers/sim.js';
 
 interface ClustersData {
-  clusters: { totalCount: number; nodes: { name: string; source: string; state: string; server: string }[] };
+  clusters: {
+    totalCount: number;
+    nodes: { name: string; source: string; state: string; server: string; registeredAt: string }[];
+  };
 }
-const CLUSTERS = '{ clusters(first: 100) { totalCount nodes { name source state server } } }';
+const CLUSTERS = '{ clusters(first: 100) { totalCount nodes { name source state server registeredAt } } }';
 
 describe('demo mode', () => {
   it('registers the demo fleet afresh on every start and keeps real registrations apart', async () => {
@@ -57,10 +60,12 @@ describe('demo mode', () => {
         expect(b.data?.clusters.totalCount).toBe(16);
         const demo = b.data?.clusters.nodes.filter((c) => c.source === 'DEMO') ?? [];
         expect(demo).toHaveLength(15);
-        // Fresh demo clusters: all READY on new ports, none left over from the first start.
+        // Fresh demo clusters: all READY and registered by this start, none left over from the
+        // first. (Their servers are new simulators; the OS may hand one an earlier port again,
+        // so ports alone do not tell.)
         expect(demo.every((c) => c.state === 'READY')).toBe(true);
-        const oldServers = new Set(a.data?.clusters.nodes.map((c) => c.server));
-        expect(demo.some((c) => oldServers.has(c.server))).toBe(false);
+        const firstStart = Math.max(...(a.data?.clusters.nodes ?? []).map((c) => Date.parse(c.registeredAt)));
+        expect(demo.every((c) => Date.parse(c.registeredAt) > firstStart)).toBe(true);
         expect(b.data?.clusters.nodes.find((c) => c.name === 'edge-1')).toMatchObject({
           source: 'REGISTERED',
           state: 'READY',
