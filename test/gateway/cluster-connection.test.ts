@@ -283,9 +283,15 @@ describe('cluster connection', () => {
   });
 
   it('stops cleanly: REMOVED, no watch or request left open, nothing sent afterwards', async () => {
+    dc.clearRequests();
     const conn = connect('dc-1');
     await eventually(() => conn.state === 'READY', 5000, 'READY');
     expect(conn.client.stats().watches).toBe(4);
+    // The simulator shares this process's event loop: a watch the client has opened can reach
+    // the server's request log a few ticks later. Wait until all four have, so that any request
+    // logged after stop() was really sent after it.
+    const watchesSeen = () => dc.requests().filter((r) => r.path.includes('watch=true')).length;
+    await eventually(() => watchesSeen() >= 4, 5000, 'four watches seen by the simulator');
     await conn.stop();
     expect(conn.state).toBe('REMOVED');
     expect(conn.client.stats()).toMatchObject({ watches: 0, inFlight: 0, queued: 0 });
