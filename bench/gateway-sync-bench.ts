@@ -24,7 +24,7 @@
  * GATEWAY_BENCH_HEAP_SNAPSHOT=/path the gateway writes a heap snapshot after sync.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -35,6 +35,7 @@ import type { CachedKind } from '../gateway/clusters/cached-kinds.js';
 import { ClusterConnection } from '../gateway/clusters/cluster-connection.js';
 import { FleetIndex } from '../gateway/clusters/fleet-index.js';
 import { readKubeconfigContexts } from '../gateway/registry/kubeconfig.js';
+import { cpuSeconds } from './harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -97,11 +98,6 @@ interface GatewayResult {
   gatewayCpuSeconds: number;
   simCpuSeconds: number;
   openFds: number;
-}
-
-function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(stat[11]) + Number(stat[12])) / 100;
 }
 
 function rssMiB(): number {
@@ -174,7 +170,7 @@ async function runGateway(): Promise<void> {
   const rssBefore = rssMiB();
   const heapBefore = process.memoryUsage().heapUsed;
   const cpu0 = process.cpuUsage();
-  const sim0 = cpuSecondsOf(simPid);
+  const sim0 = cpuSeconds(simPid);
   const started = performance.now();
   const readyAt: number[] = [];
   const connections = contexts.map((c) => {
@@ -194,7 +190,7 @@ async function runGateway(): Promise<void> {
   const deadline = Date.now() + Number(values['timeout-s']) * 1000;
   while (readyAt.length < connections.length && Date.now() < deadline) await settle(20);
   const syncCpu = process.cpuUsage(cpu0);
-  const simCpu = cpuSecondsOf(simPid) - sim0;
+  const simCpu = cpuSeconds(simPid) - sim0;
   await settle(1000);
   await collectGarbage();
   const rssSynced = rssMiB();

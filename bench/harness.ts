@@ -27,6 +27,12 @@ export function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (100 ticks a second). */
+export function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 /** The p-th percentile of sorted values. */
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;

@@ -11,13 +11,13 @@
  *   npm run bench:rollout -- --clusters 1000 --latency-ms 50 --concurrency 100
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify as toYaml } from 'yaml';
-import { gql, rssMiB, startGateway, startSim, stats, stopAll } from './harness.js';
+import { cpuSeconds, gql, rssMiB, startGateway, startSim, stats, stopAll } from './harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,12 +29,6 @@ const { values } = parseArgs({
 const N = Number(values.clusters);
 const LATENCY = Number(values['latency-ms']);
 const CONCURRENCY = Number(values.concurrency);
-
-/** CPU seconds (user + system) a process used so far. */
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
 
 interface Step {
   cluster: string;
