@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { parseBackupStorageUrl } from './backups/storage-config.js';
+import { DEFAULT_MAX_CONCURRENT_REQUESTS } from './clusters/kube-client.js';
 import { isFleetError } from './errors.js';
 import { loadTokens, TokenAuth } from './server/auth.js';
 import { startHttpServer } from './server/http-server.js';
@@ -41,6 +42,8 @@ Options (environment variable in brackets):
                        [FLEETGRAPH_BACKUP_STORAGE]: dir:PATH, a plain path, or
                        s3://BUCKET/PREFIX?endpoint=URL&region=REGION&forcePathStyle=true
                        (S3 credentials from the AWS environment, e.g. AWS_ACCESS_KEY_ID)
+  --cluster-max-requests N  requests in flight to one cluster at most, watches aside
+                       (default ${DEFAULT_MAX_CONCURRENT_REQUESTS}) [FLEETGRAPH_CLUSTER_MAX_REQUESTS]; more queue
   --log-level LEVEL    trace, debug, info, warn, error, fatal, silent (default info) [FLEETGRAPH_LOG_LEVEL]
   -h, --help           show this help
 
@@ -67,6 +70,8 @@ export interface ServeConfig {
   unknownImagePlatforms: 'warn' | 'refuse';
   /** Where backup archives go, as a storage URL checked by parseBackupStorageUrl; <dataDir>/backups when absent. */
   backupStorage?: string;
+  /** Requests in flight to one cluster at most. */
+  clusterMaxRequests: number;
 }
 
 class UsageError extends Error {}
@@ -97,6 +102,7 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServeC
         'insecure-registries': { type: 'string' },
         'unknown-image-platforms': { type: 'string' },
         'backup-storage': { type: 'string' },
+        'cluster-max-requests': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -139,6 +145,12 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServeC
     'subscriber buffer',
     10,
   );
+  const clusterMaxRequests = positiveInt(
+    flagOrEnv(values['cluster-max-requests'], env.FLEETGRAPH_CLUSTER_MAX_REQUESTS) ??
+      String(DEFAULT_MAX_CONCURRENT_REQUESTS),
+    'cluster max requests',
+    1,
+  );
   const unknownImagePlatforms =
     flagOrEnv(values['unknown-image-platforms'], env.FLEETGRAPH_UNKNOWN_IMAGE_PLATFORMS) ?? 'warn';
   if (unknownImagePlatforms !== 'warn' && unknownImagePlatforms !== 'refuse') {
@@ -173,6 +185,7 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv): ServeC
     logLevel,
     eventRetention,
     subscriberBuffer,
+    clusterMaxRequests,
     insecureRegistries,
     unknownImagePlatforms,
     ...(imageCatalogue !== undefined ? { imageCatalogue: resolve(imageCatalogue) } : {}),
@@ -231,6 +244,7 @@ export async function runServeCommand(argv: string[], env: NodeJS.ProcessEnv = p
       ...(kubeconfig ? { kubeconfig } : {}),
       ...(config.backupStorage !== undefined ? { backupStorage: config.backupStorage } : {}),
       events: { log: { retainEvents: config.eventRetention }, subscriberBuffer: config.subscriberBuffer },
+      connection: { client: { maxConcurrentRequests: config.clusterMaxRequests } },
       images: {
         insecureRegistries: config.insecureRegistries,
         unknownPolicy: config.unknownImagePlatforms,

@@ -115,8 +115,12 @@ export interface BackupLogger {
 }
 
 const CRD = 'customresourcedefinitions.apiextensions.k8s.io';
-/** Objects of one restore group applied at once. */
-const RESTORE_CONCURRENCY = 16;
+/**
+ * Objects of one restore group in progress at once. The cluster client's limit of requests in
+ * flight (`--cluster-max-requests`, default 32) is what bounds the writes; twice as many
+ * workers keep it full while results are recorded.
+ */
+const RESTORE_CONCURRENCY = 64;
 /**
  * A restore's results are saved (its checkpoint, with a progress event) after at least this
  * many objects, and at the end. Each save writes every result so far, so past 500 results a
@@ -134,6 +138,11 @@ function newId(prefix: string): string {
 /** Backups and restores. */
 export class BackupService {
   private readonly running = new Set<Promise<void>>();
+  /**
+   * Restores this gateway is running, by id: read from here, a restore shows every result so
+   * far (the store has them as of the last checkpoint), and polling it parses no JSON.
+   */
+  private readonly liveRestores = new Map<string, Restore>();
   private readonly completedListeners = new Set<(b: Backup) => void>();
 
   constructor(
@@ -203,6 +212,8 @@ export class BackupService {
 
   /** One restore, or undefined. */
   async restore(id: string): Promise<Restore | undefined> {
+    const live = this.liveRestores.get(id);
+    if (live) return snapshot(live);
     const doc = await this.store.getCatalogue('restore', id);
     return doc ? (doc.body as unknown as Restore) : undefined;
   }
@@ -210,7 +221,10 @@ export class BackupService {
   /** Restores, newest first. */
   async restores(filter: { cluster?: string; limit: number }): Promise<Restore[]> {
     const docs = await this.store.listCatalogue('restore', filter);
-    return docs.map((d) => d.body as unknown as Restore);
+    return docs.map((d) => {
+      const live = this.liveRestores.get(d.id);
+      return live ? snapshot(live) : (d.body as unknown as Restore);
+    });
   }
 
   /** Checks a backup's archive against its catalogue digest and every entry's; BACKUP_INVALID otherwise. */
@@ -395,6 +409,7 @@ export class BackupService {
     const freshNamespaces = new Set<string>();
     let sinceCheckpoint = 0;
     let lastCheckpoint = Date.now();
+    this.liveRestores.set(r.id, r);
     const one = async (e: ArchiveEntry): Promise<void> => {
       const ns = e.namespaced ? mapNamespace(e.namespace, mapping) : '';
       const name = e.group === '' && e.resource === 'namespaces' ? mapNamespace(e.name, mapping) : e.name;
@@ -450,7 +465,11 @@ export class BackupService {
       r.phase = 'FAILED';
       r.message = e instanceof Error ? e.message : String(e);
     }
-    await this.saveRestore(r);
+    try {
+      await this.saveRestore(r);
+    } finally {
+      this.liveRestores.delete(r.id);
+    }
   }
 
   /** Applies (or plans) one object under the conflict policy. */
@@ -575,6 +594,11 @@ export class BackupService {
       message: r.message,
     });
   }
+}
+
+/** A running restore as one consistent read: its results array keeps growing. */
+function snapshot(r: Restore): Restore {
+  return { ...r, results: r.results.slice() };
 }
 
 /** The archive's entries a restore covers (restoreGroups puts them in order). */

@@ -13,18 +13,19 @@ import { AbortFlag, type AbortSignalLike } from './abort-flag.js';
 import { ClusterRequestError, errorFromStatus, isClusterRequestError, readStatus } from './cluster-errors.js';
 import { hasDynamicCredentials, kubeConfigFor, type ConnectionCredentials } from './credentials.js';
 import { Http2Connection, type Http2TlsOptions } from './http2-connection.js';
-import type {
-  CallOptions,
-  KubeClient,
-  KubeClientOptions,
-  KubeClientStats,
-  KubeList,
-  KubeVersion,
-  Query,
-  WatchEvent,
-  WatchEventType,
-  WriteMethod,
-  WriteOptions,
+import {
+  DEFAULT_MAX_CONCURRENT_REQUESTS,
+  type CallOptions,
+  type KubeClient,
+  type KubeClientOptions,
+  type KubeClientStats,
+  type KubeList,
+  type KubeVersion,
+  type Query,
+  type WatchEvent,
+  type WatchEventType,
+  type WriteMethod,
+  type WriteOptions,
 } from './kube-client.js';
 import { RequestLimit } from './request-limit.js';
 import { readChunks, type ChunkHandler } from './stream-body.js';
@@ -132,7 +133,7 @@ export class ClientNodeKubeClient implements KubeClient {
     private readonly options: KubeClientOptions,
   ) {
     this.server = new URL(credentials.server);
-    this.limit = new RequestLimit(options.maxConcurrentRequests ?? 8);
+    this.limit = new RequestLimit(options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS);
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
     this.watchGraceMs = options.watchGraceMs ?? 15_000;

@@ -80,8 +80,9 @@ describe('a gateway killed mid-restore', () => {
           `{ restore(id: "${restoreBackup.id}") { phase results { action } } }`,
         )
       ).restore;
-    // Kill it after a checkpoint (every 50 objects), well before the end.
-    await eventually(async () => (await progress()).results.length >= 50, 30_000, 'a checkpoint');
+    // Kill it after a checkpoint (the first is saved at 50 results; a running restore shows
+    // every result so far), well before the end.
+    await eventually(async () => (await progress()).results.length >= 100, 30_000, 'a checkpoint');
     expect((await progress()).phase).toBe('RUNNING');
     await killProcess(first);
 
@@ -96,10 +97,12 @@ describe('a gateway killed mid-restore', () => {
     );
     expect(done.phase).toBe('COMPLETED');
     expect(done.results).toHaveLength(OBJECTS + 1);
-    // Objects written after the last checkpoint are found on the cluster and left as they are.
+    // Objects written after the last checkpoint are found on the cluster and left as they are:
+    // at most the 49 results a checkpoint may wait for, plus the writes in flight at the kill
+    // (the cluster client's limit, 32).
     const actions = new Set(done.results.map((r) => r.action));
     expect([...actions].filter((a) => a !== 'CREATED' && a !== 'SKIPPED')).toEqual([]);
-    expect(done.results.filter((r) => r.action === 'SKIPPED').length).toBeLessThan(60);
+    expect(done.results.filter((r) => r.action === 'SKIPPED').length).toBeLessThanOrEqual(49 + 32);
     const writes = new Map<string, number>();
     for (const r of target?.requests() ?? []) {
       if (r.method !== 'PATCH' || r.path.includes('dryRun=All')) continue;

@@ -365,5 +365,15 @@ describe('serve configuration', () => {
     expect(() => parseServeConfig([], { FLEETGRAPH_SUBSCRIBER_BUFFER: '1.5' })).toThrow(
       /subscriber buffer "1.5" is invalid/,
     );
+    expect(parseServeConfig([], {})).toMatchObject({ clusterMaxRequests: 32 });
+    expect(
+      parseServeConfig(['--cluster-max-requests', '4'], { FLEETGRAPH_CLUSTER_MAX_REQUESTS: '64' }),
+    ).toMatchObject({ clusterMaxRequests: 4 });
+    expect(parseServeConfig([], { FLEETGRAPH_CLUSTER_MAX_REQUESTS: '64' })).toMatchObject({
+      clusterMaxRequests: 64,
+    });
+    expect(() => parseServeConfig(['--cluster-max-requests', '0'], {})).toThrow(
+      /cluster max requests "0" is invalid; expected an integer of at least 1/,
+    );
   });
 });
