@@ -24,6 +24,7 @@ import type { GatewayContext } from '../graphql/context.js';
 import { formatFleetError } from '../graphql/format-error.js';
 import type { FleetGateway } from '../service/fleet-gateway.js';
 import type { TokenAuth } from './auth.js';
+import { RawPayload, rawPayloadReplacer, spliceRawPayloads } from './raw-payload.js';
 import { createSharedSubscribe } from './shared-execution.js';
 
 /** graphql-ws close code for a failed authentication (the client does not retry it). */
@@ -70,6 +71,10 @@ export function attachGraphqlWs(options: GraphqlWsOptions): () => Promise<void> 
       ...(errors.length > 0 ? { errors } : {}),
     };
   };
+  // Registered before graphql-ws's own listener: every socket splices raw payloads in.
+  wss.on('connection', (socket) => spliceRawPayloads(socket));
+  /** Serialised payloads of results shared by several subscribers (one serialisation each). */
+  const serialised = new WeakMap<ExecutionResult, RawPayload>();
   const disposable = useServer<Record<string, unknown>, { actor: string }>(
     {
       schema: options.schema,
@@ -103,8 +108,21 @@ export function attachGraphqlWs(options: GraphqlWsOptions): () => Promise<void> 
         closeConnection: (code, reason) => ctx.extra.socket.close(code, reason),
         problems: [],
       }),
-      onNext: (_ctx, _id, _payload, args, result) =>
-        format(result as ExecutionResult, args.contextValue as GatewayContext | undefined),
+      jsonMessageReplacer: rawPayloadReplacer,
+      // The payload, serialised once per result: a shared execution's result is the same
+      // object for every subscriber, and without per-caller problems it formats the same.
+      onNext: (_ctx, _id, _payload, args, r) => {
+        const result = r as ExecutionResult;
+        const ctx = args.contextValue as GatewayContext | undefined;
+        const own = (ctx?.problems.length ?? 0) > 0;
+        let raw = own ? undefined : serialised.get(result);
+        if (raw === undefined) {
+          raw = new RawPayload(JSON.stringify(format(result, ctx)));
+          if (!own) serialised.set(result, raw);
+        }
+        // graphql-ws puts whatever onNext returns in the message; the replacer serialises it.
+        return raw as unknown as FormattedExecutionResult;
+      },
       // Called for errors before execution: parse and validation (limits carry their own code).
       onSubscribe: (ctx, _id, payload) => {
         // graphql-ws has registered this operation already when it calls onSubscribe.

@@ -300,6 +300,78 @@ describe('nodeEvents', () => {
   });
 });
 
+describe('serialisation', () => {
+  it('serialises a shared result once and gives each subscriber its own message id and selection', async () => {
+    // Raw graphql-transport-ws sockets, to see the frames as sent.
+    const open = async (subs: { id: string; query: string }[]) => {
+      const frames: string[] = [];
+      const socket = new WebSocket(`${gw.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+      socket.on('message', (d: Buffer) => frames.push(d.toString()));
+      await new Promise((r) => socket.once('open', r));
+      socket.send(JSON.stringify({ type: 'connection_init' }));
+      await eventually(() => frames.some((f) => f.includes('connection_ack')), 5000, 'ack');
+      const where = { target: { clusters: ['edge-b12-1'] }, types: ['NODE_CORDONED'] };
+      for (const sub of subs) {
+        socket.send(
+          JSON.stringify({
+            id: sub.id,
+            type: 'subscribe',
+            payload: { query: sub.query, variables: { where } },
+          }),
+        );
+      }
+      return { frames, socket };
+    };
+    const full = `subscription($where: NodeEventWhere) { nodeEvents(where: $where) { type cluster nodeName node { name unschedulable } } }`;
+    const slim = `subscription($where: NodeEventWhere) { nodeEvents(where: $where) { type nodeName } }`;
+    // An id that looks like the end of a message: JSON.stringify escapes it.
+    const tricky = 'b","payload":"\u0000fleetgraph:raw-payload"}';
+    const one = await open([
+      { id: 'a', query: full },
+      { id: tricky, query: full },
+    ]);
+    const two = await open([{ id: 'c', query: slim }]);
+    await subscribed(gw, 3);
+    const node = edgeNode('edge-b12-1');
+    sim('edge-b12-1').controllers.setCordoned(node, true);
+    try {
+      const nexts = (frames: string[]) => frames.filter((f) => f.includes('"next"'));
+      await eventually(
+        () => nexts(one.frames).length >= 2 && nexts(two.frames).length >= 1,
+        10_000,
+        'deliveries',
+      );
+      const parsed = [...nexts(one.frames), ...nexts(two.frames)].map(
+        (f) => JSON.parse(f) as { id: string; type: string; payload: unknown },
+      );
+      const byId = new Map(parsed.map((m) => [m.id, m]));
+      expect([...byId.keys()].sort()).toEqual(['a', tricky, 'c'].sort());
+      const event = {
+        type: 'NODE_CORDONED',
+        cluster: 'edge-b12-1',
+        nodeName: node,
+        node: { name: node, unschedulable: true },
+      };
+      expect(byId.get('a')).toEqual({ id: 'a', type: 'next', payload: { data: { nodeEvents: event } } });
+      expect(byId.get(tricky)).toEqual({
+        id: tricky,
+        type: 'next',
+        payload: { data: { nodeEvents: event } },
+      });
+      expect(byId.get('c')).toEqual({
+        id: 'c',
+        type: 'next',
+        payload: { data: { nodeEvents: { type: 'NODE_CORDONED', nodeName: node } } },
+      });
+    } finally {
+      sim('edge-b12-1').controllers.setCordoned(node, false);
+      one.socket.close();
+      two.socket.close();
+      await eventually(() => gw.gateway.events.subscriberCount === 0, 5000, 'subscribers released');
+    }
+  });
+});
+
 describe('clusterEvents', () => {
   it('reports a blackholed edge cluster OFFLINE with no false NotReady, then ONLINE with only the real changes', async () => {
     const client = gw.ws();
