@@ -205,17 +205,17 @@ async function dispatch(
         if (c === 'conditions' && method === 'POST') {
           const cond = conditionSchema.parse(body);
           cluster.controllers.setNodeCondition(node, cond.type, cond.status, cond.reason, cond.message);
-          return { body: { node, condition: cond } };
+          return { body: { node, condition: cond, appliedAt: new Date().toISOString() } };
         }
         if (c === 'heartbeat' && method === 'POST') {
           const hb = heartbeatSchema.parse(body);
           cluster.controllers.setHeartbeat(node, hb.running);
-          return { body: { node, heartbeat: hb.running } };
+          return { body: { node, heartbeat: hb.running, appliedAt: new Date().toISOString() } };
         }
         if (c === 'cordon' && method === 'POST') {
           const co = cordonSchema.parse(body);
           cluster.controllers.setCordoned(node, co.cordoned);
-          return { body: { node, cordoned: co.cordoned } };
+          return { body: { node, cordoned: co.cordoned, appliedAt: new Date().toISOString() } };
         }
       }
     }

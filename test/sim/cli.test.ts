@@ -151,6 +151,17 @@ describe('fleetgraph sim', () => {
       'jsonpath={.items[0].metadata.name}',
     ]);
     const node = nodes.stdout;
+    const before = Date.now();
+    const cordon = await admin('POST', `/clusters/edge-b14-1/nodes/${node}/cordon`, { cordoned: true });
+    expect(cordon.body).toMatchObject({ node, cordoned: true });
+    const appliedAt = Date.parse((cordon.body as { appliedAt: string }).appliedAt);
+    expect(appliedAt).toBeGreaterThanOrEqual(before);
+    expect(appliedAt).toBeLessThanOrEqual(Date.now());
+    expect(
+      (await kubectl(ready.kubeconfig, 'edge-b14-1', ['get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}']))
+        .stdout,
+    ).toBe('true');
+    await admin('POST', `/clusters/edge-b14-1/nodes/${node}/cordon`, { cordoned: false });
     const cond = await admin('POST', `/clusters/edge-b14-1/nodes/${node}/conditions`, {
       type: 'Ready',
       status: 'False',
