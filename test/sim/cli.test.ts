@@ -158,8 +158,15 @@ describe('fleetgraph sim', () => {
     expect(appliedAt).toBeGreaterThanOrEqual(before);
     expect(appliedAt).toBeLessThanOrEqual(Date.now());
     expect(
-      (await kubectl(ready.kubeconfig, 'edge-b14-1', ['get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}']))
-        .stdout,
+      (
+        await kubectl(ready.kubeconfig, 'edge-b14-1', [
+          'get',
+          'node',
+          node,
+          '-o',
+          'jsonpath={.spec.unschedulable}',
+        ])
+      ).stdout,
     ).toBe('true');
     await admin('POST', `/clusters/edge-b14-1/nodes/${node}/cordon`, { cordoned: false });
     const cond = await admin('POST', `/clusters/edge-b14-1/nodes/${node}/conditions`, {
