@@ -188,7 +188,7 @@ export class SimCluster {
 
   /** Writes the cluster's initial objects and starts controllers and the listener. */
   async start(): Promise<void> {
-    this.controllers.bootstrap();
+    this.controllers.bootstrap({ etcdSnapshots: true });
     this.controllers.start();
     await this.listen(this.options.port ?? 0);
   }

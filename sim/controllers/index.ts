@@ -5,6 +5,7 @@
  * store's change events through one work queue and one timer per cluster, so an idle cluster
  * costs a lease renewal per node every 10 s (× timeScale) and little else.
  */
+import { etcdSnapshotFileCrd, etcdSnapshotFiles } from '../etcd-snapshots.js';
 import { notFound } from '../errors.js';
 import { bootstrapObjects, expandNodes, makeLease, makeNode, type NodeSpec } from '../factories.js';
 import type { KubeObject } from '../k8s-types.js';
@@ -251,7 +252,7 @@ export class ClusterControllers {
    * cluster has settled, so a new cluster starts with its pods already Running (or in
    * ImagePullBackOff where the image lacks the node's platform).
    */
-  bootstrap(): void {
+  bootstrap(options: { etcdSnapshots?: boolean } = {}): void {
     if (this.stopped) return;
     this.attach();
     const h = this.h;
@@ -269,6 +270,8 @@ export class ClusterControllers {
       this.ctx.caCertPem,
     );
     for (const obj of boot) this.createIfMissing(obj, this.bootstrapManager(obj));
+    // RKE2 registers its CRDs as it starts (k3s does too; not simulated, see sim/README.md).
+    if (spec.distro === 'rke2') this.createIfMissing(etcdSnapshotFileCrd(), h.managers.apiserver);
     for (const n of nodes) {
       n.images = this.preloadedImages(n);
       this.registerNode(n);
@@ -280,6 +283,12 @@ export class ClusterControllers {
       h.queue.drain();
     } finally {
       h.instant = false;
+    }
+    // The CRD is established now. The etcd nodes' scheduled snapshots so far; a rebuilt
+    // cluster (wipe) lost them with its disks.
+    if (options.etcdSnapshots && spec.distro === 'rke2') {
+      for (const n of nodes.filter((x) => x.role === 'control-plane'))
+        for (const snap of etcdSnapshotFiles(n.name, now)) this.createIfMissing(snap, 'rke2');
     }
   }
 
