@@ -12,5 +12,6 @@ export const connectionResolvers: Resolvers = {
   ServiceConnection: { nodes },
   EventConnection: { nodes },
   ResourceConnection: { nodes },
+  EtcdSnapshotConnection: { nodes },
   AuditEntryConnection: { nodes },
 };

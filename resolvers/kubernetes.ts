@@ -82,6 +82,12 @@ export const kubernetesResolvers: Resolvers = {
         info,
         await ctx.gateway.resources.resources(clean(args.where), page(args), args.deadlineMs),
       ),
+    etcdSnapshots: async (_, args, ctx, info) =>
+      withProblems(
+        ctx,
+        info,
+        await ctx.gateway.resources.etcdSnapshots(clean(args.where ?? {}), page(args), args.deadlineMs),
+      ),
   },
   Node: {
     ...owned,
@@ -183,5 +189,8 @@ export const kubernetesResolvers: Resolvers = {
   },
   Resource: {
     cluster: (r, _, ctx) => clusterOf(ctx, r.cluster),
+  },
+  EtcdSnapshot: {
+    cluster: (s, _, ctx) => clusterOf(ctx, s.cluster),
   },
 };

@@ -12,7 +12,7 @@ import type {
 } from '../clusters/fleet-queries.js';
 import type { ConnectedCluster } from '../service/fleet-connections.js';
 import type { FleetPage, FleetSummary, Freshness, SiteSummary } from '../service/fleet-reads.js';
-import type { FleetApiResource, FleetResource } from '../service/fleet-resources.js';
+import type { EtcdSnapshot, FleetApiResource, FleetResource } from '../service/fleet-resources.js';
 import type { Page } from '../service/pagination.js';
 import type { AuditEntry } from '../store/types.js';
 import type {
@@ -36,6 +36,7 @@ export type NamespacePage = FleetPage<FleetNamespace>;
 export type ServicePage = FleetPage<FleetService>;
 export type EventPage = FleetPage<FleetEvent>;
 export type ResourcePage = FleetPage<FleetResource>;
+export type EtcdSnapshotPage = FleetPage<EtcdSnapshot>;
 export type ClusterPage = Page<ConnectedCluster>;
 export type AuditPageView = Page<AuditEntry>;
 export interface ApiResourceListView {

@@ -341,6 +341,19 @@ export type ErrorCode =
   /** Input failed validation; the message says what was received and what is expected. */
   | 'VALIDATION_FAILED';
 
+/** Where an etcd snapshot file is kept. */
+export type EtcdSnapshotStorage =
+  /** On the etcd node's disk (lost with the node). */
+  | 'LOCAL'
+  /** In S3-compatible object storage. */
+  | 'S3';
+
+export type EtcdSnapshotWhere = {
+  /** Only snapshots taken on this node. */
+  nodeName?: InputMaybe<Scalars['String']['input']>;
+  target?: InputMaybe<ClusterTarget>;
+};
+
 export type EventWhere = {
   /** Kind of the involved object, e.g. Node. */
   involvedKind?: InputMaybe<Scalars['String']['input']>;
@@ -679,6 +692,8 @@ export type EventFieldsFragment = { __typename?: 'Event', site: string, namespac
 
 export type ResourceFieldsFragment = { __typename?: 'Resource', site: string, apiVersion: string, kind: string, namespace: string, name: string, uid: string, labels: Readonly<Record<string, string>>, object: unknown, createdAt: string | null, cluster: { __typename?: 'Cluster', name: string } };
 
+export type EtcdSnapshotFieldsFragment = { __typename?: 'EtcdSnapshot', site: string, name: string, snapshotName: string, nodeName: string, location: string, storage: EtcdSnapshotStorage, size: string | null, sizeBytes: number | null, createdAt: string | null, readyToUse: boolean, error: string | null, cluster: { __typename?: 'Cluster', name: string } };
+
 export type RolloutStepFieldsFragment = { __typename?: 'ClusterRolloutStep', cluster: string, site: string, position: number, canary: boolean, state: ClusterRolloutState, message: string | null, generation: number | null, startedAt: string | null, appliedAt: string | null, finishedAt: string | null, updatedAt: string };
 
 export type RolloutFieldsFragment = { __typename?: 'Rollout', id: string, actor: string, createdAt: string, updatedAt: string, namespace: string, deployment: string, action: RolloutAction, actionDetails: unknown, target: unknown, dryRun: boolean, phase: RolloutPhase, message: string | null, idempotencyKey: string | null, strategy: { __typename?: 'RolloutStrategy', canaryClusters: number, canaryNames: Array<string>, canarySoakSeconds: number, maxConcurrentClusters: number, bySite: boolean, maxFailures: number, maxFailurePercent: number, progressDeadlineSeconds: number, waitForClusterSeconds: number | null }, platformCheck: { __typename?: 'PlatformCheck', checked: boolean, forced: boolean, warnings: Array<string> }, dryRunResults: Array<{ __typename?: 'DryRunResult', cluster: string, change: DryRunChange, changedFields: Array<string>, message: string | null }>, clusters: Array<{ __typename?: 'ClusterRolloutStep', cluster: string, site: string, position: number, canary: boolean, state: ClusterRolloutState, message: string | null, generation: number | null, startedAt: string | null, appliedAt: string | null, finishedAt: string | null, updatedAt: string }>, counts: Array<{ __typename?: 'RolloutStateCount', state: ClusterRolloutState, count: number }> };
@@ -1015,6 +1030,17 @@ export type BackupSchedulesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type BackupSchedulesQuery = { __typename?: 'Query', backupSchedules: Array<{ __typename?: 'BackupSchedule', id: string, name: string, target: unknown, cron: string, timezone: string | null, actor: string, createdAt: string, lastRunAt: string | null, nextRunAt: string | null, waiting: Array<string>, retention: { __typename?: 'Retention', keepLast: number, keepDaily: number, keepWeekly: number } }> };
 
+export type EtcdSnapshotsQueryVariables = Exact<{
+  where?: InputMaybe<EtcdSnapshotWhere>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  orderBy?: InputMaybe<OrderBy>;
+  deadlineMs?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type EtcdSnapshotsQuery = { __typename?: 'Query', etcdSnapshots: { __typename?: 'EtcdSnapshotConnection', totalCount: number, nodes: Array<{ __typename?: 'EtcdSnapshot', site: string, name: string, snapshotName: string, nodeName: string, location: string, storage: EtcdSnapshotStorage, size: string | null, sizeBytes: number | null, createdAt: string | null, readyToUse: boolean, error: string | null, cluster: { __typename?: 'Cluster', name: string } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, freshness: Array<{ __typename?: 'ClusterFreshness', cluster: string, site: string, state: ClusterState, observedAt: string | null, stale: boolean, offlineSince: string | null, error: { __typename?: 'ClusterProblem', code: ErrorCode, message: string, at: string | null } | null }> } };
+
 export type NodeEventsSubscriptionVariables = Exact<{
   where?: InputMaybe<NodeEventWhere>;
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1269,6 +1295,24 @@ export const ResourceFieldsFragmentDoc = new TypedDocumentString(`
   createdAt
 }
     `, {"fragmentName":"ResourceFields"});
+export const EtcdSnapshotFieldsFragmentDoc = new TypedDocumentString(`
+    fragment EtcdSnapshotFields on EtcdSnapshot {
+  cluster {
+    name
+  }
+  site
+  name
+  snapshotName
+  nodeName
+  location
+  storage
+  size
+  sizeBytes
+  createdAt
+  readyToUse
+  error
+}
+    `, {"fragmentName":"EtcdSnapshotFields"});
 export const RolloutStepFieldsFragmentDoc = new TypedDocumentString(`
     fragment RolloutStepFields on ClusterRolloutStep {
   cluster
@@ -3417,6 +3461,65 @@ export const BackupSchedulesDocument = new TypedDocumentString(`
   nextRunAt
   waiting
 }`);
+export const EtcdSnapshotsDocument = new TypedDocumentString(`
+    query etcdSnapshots($where: EtcdSnapshotWhere, $first: Int, $after: String, $orderBy: OrderBy, $deadlineMs: Int) {
+  etcdSnapshots(
+    where: $where
+    first: $first
+    after: $after
+    orderBy: $orderBy
+    deadlineMs: $deadlineMs
+  ) {
+    totalCount
+    nodes {
+      ...EtcdSnapshotFields
+    }
+    pageInfo {
+      ...PageInfoFields
+    }
+    freshness {
+      ...FreshnessFields
+    }
+  }
+}
+    fragment ClusterProblemFields on ClusterProblem {
+  code
+  message
+  at
+}
+fragment FreshnessFields on ClusterFreshness {
+  cluster
+  site
+  state
+  observedAt
+  stale
+  offlineSince
+  error {
+    ...ClusterProblemFields
+  }
+}
+fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment EtcdSnapshotFields on EtcdSnapshot {
+  cluster {
+    name
+  }
+  site
+  name
+  snapshotName
+  nodeName
+  location
+  storage
+  size
+  sizeBytes
+  createdAt
+  readyToUse
+  error
+}`);
 export const NodeEventsDocument = new TypedDocumentString(`
     subscription nodeEvents($where: NodeEventWhere, $after: String) {
   nodeEvents(where: $where, after: $after) {
@@ -3702,6 +3805,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     backupSchedules(variables?: BackupSchedulesQueryVariables, options?: C): Promise<BackupSchedulesQuery> {
       return requester<BackupSchedulesQuery, BackupSchedulesQueryVariables>(BackupSchedulesDocument, variables, options) as Promise<BackupSchedulesQuery>;
+    },
+    etcdSnapshots(variables?: EtcdSnapshotsQueryVariables, options?: C): Promise<EtcdSnapshotsQuery> {
+      return requester<EtcdSnapshotsQuery, EtcdSnapshotsQueryVariables>(EtcdSnapshotsDocument, variables, options) as Promise<EtcdSnapshotsQuery>;
     },
     nodeEvents(variables?: NodeEventsSubscriptionVariables, options?: C): AsyncIterable<NodeEventsSubscription> {
       return requester<NodeEventsSubscription, NodeEventsSubscriptionVariables>(NodeEventsDocument, variables, options) as AsyncIterable<NodeEventsSubscription>;
