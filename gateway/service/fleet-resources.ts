@@ -145,8 +145,8 @@ export class FleetResources {
   /**
    * etcd snapshot files of the targeted k3s and RKE2 clusters (ETCDSnapshotFile objects, which
    * those distributions keep in step with the snapshot files on their etcd nodes and in S3),
-   * read live. Clusters that do not serve the kind (other distributions, k3s before 1.27) are
-   * not part of the answer.
+   * read live. Clusters that do not serve the kind (other distributions, k3s and RKE2 releases
+   * before late 2023, which kept the list in a ConfigMap) are not part of the answer.
    */
   async etcdSnapshots(
     where: { target?: ClusterTarget; nodeName?: string },
