@@ -6,6 +6,7 @@
  */
 import { errorCodeOf, isClusterRequestError } from '../clusters/cluster-errors.js';
 import type { ClusterConnection } from '../clusters/cluster-connection.js';
+import { parseQuantity } from '../../sim/kinds/util.js';
 import { parseLabelSelector } from '../../sim/selectors.js';
 import { validationFailed } from '../errors.js';
 import { ErrorCode, type ClusterTarget } from '../vocabulary.js';
@@ -392,26 +393,8 @@ function toEtcdSnapshot(r: FleetResource): EtcdSnapshot {
   };
 }
 
-const QUANTITY_SUFFIX: Record<string, number> = {
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
 /** A byte count written as a Kubernetes quantity (12345, 25200Ki, 1.5Gi, 2e6); null if it is not one. */
 export function quantityBytes(q: string): number | null {
-  const m = /^(\d+(?:\.\d+)?)(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[kMGTPE]))?$/.exec(q.trim());
-  if (!m) return null;
-  const n = Number(m[1]) * (m[2] ? 10 ** Number(m[2].slice(1)) : (QUANTITY_SUFFIX[m[3] ?? ''] ?? 1));
-  return Math.round(n);
+  const n = parseQuantity(q);
+  return n === undefined ? null : Math.round(n);
 }
