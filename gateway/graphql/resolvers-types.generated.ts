@@ -1833,7 +1833,7 @@ export type Subscription = {
    * back, and then only its real changes are reported.
    */
   nodeEvents: NodeEvent;
-  /** A restore's phase changes and checkpoints (every 50 objects), after the cursor. */
+  /** A restore's phase changes and checkpoints (every 50 objects; past 500, every tenth more or every second), after the cursor. */
   restoreProgress: BackupProgressEvent;
   /**
    * Every transition of a rollout: each cluster's state changes and the rollout's phase.
