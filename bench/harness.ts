@@ -15,6 +15,8 @@ export const CLI = join(import.meta.dirname, '..', 'dist', 'gateway', 'cli.js');
  * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (NODE_OPTIONS refuses --cpu-prof).
  */
 const NODE_ARGS = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+/** Extra Node flags for the gateway only, e.g. V8 heap flags: BENCH_GATEWAY_NODE_ARGS="--max-semi-space-size=4". */
+const GATEWAY_NODE_ARGS = (process.env['BENCH_GATEWAY_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
 
 /** What `fleetgraph sim` prints when ready. */
 export interface SimReady {
@@ -116,6 +118,7 @@ export async function startGateway(
     process.execPath,
     [
       ...NODE_ARGS,
+      ...GATEWAY_NODE_ARGS,
       CLI,
       'serve',
       '--kubeconfig',
