@@ -24,6 +24,7 @@ import type { GatewayContext } from '../graphql/context.js';
 import { formatFleetError } from '../graphql/format-error.js';
 import type { FleetGateway } from '../service/fleet-gateway.js';
 import type { TokenAuth } from './auth.js';
+import { coalesceWrites } from './coalesce-writes.js';
 import { RawPayload, rawPayloadReplacer, spliceRawPayloads } from './raw-payload.js';
 import { createSharedSubscribe } from './shared-execution.js';
 
@@ -71,8 +72,12 @@ export function attachGraphqlWs(options: GraphqlWsOptions): () => Promise<void> 
       ...(errors.length > 0 ? { errors } : {}),
     };
   };
-  // Registered before graphql-ws's own listener: every socket splices raw payloads in.
-  wss.on('connection', (socket) => spliceRawPayloads(socket));
+  // Registered before graphql-ws's own listener: every socket splices raw payloads in, and
+  // writes the messages of one tick at once.
+  wss.on('connection', (socket, req) => {
+    spliceRawPayloads(socket);
+    coalesceWrites(socket, req.socket);
+  });
   /** Serialised payloads of results shared by several subscribers (one serialisation each). */
   const serialised = new WeakMap<ExecutionResult, RawPayload>();
   const disposable = useServer<Record<string, unknown>, { actor: string }>(
