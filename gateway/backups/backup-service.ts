@@ -34,6 +34,7 @@ import {
 } from './capture.js';
 import { mapNamespace, restoreGroups, rewriteForRestore } from './restore-plan.js';
 import type { BackupStorage } from './storage.js';
+import { turnPacer } from './turn-pacer.js';
 
 /** A backup's phase. */
 export type BackupPhase = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'PARTIALLY_FAILED' | 'FAILED';
@@ -121,6 +122,8 @@ const CRD = 'customresourcedefinitions.apiextensions.k8s.io';
  * workers keep it full while results are recorded.
  */
 const RESTORE_CONCURRENCY = 64;
+/** Objects a restore starts per turn of the event loop (see turn-pacer.ts). */
+const RESTORE_WRITES_PER_TURN = 8;
 /**
  * A restore's results are saved (its checkpoint, with a progress event) after at least this
  * many objects, and at the end. Each save writes every result so far, so past 500 results a
@@ -410,6 +413,7 @@ export class BackupService {
     let sinceCheckpoint = 0;
     let lastCheckpoint = Date.now();
     this.liveRestores.set(r.id, r);
+    const pace = turnPacer(RESTORE_WRITES_PER_TURN);
     const one = async (e: ArchiveEntry): Promise<void> => {
       const ns = e.namespaced ? mapNamespace(e.namespace, mapping) : '';
       const name = e.group === '' && e.resource === 'namespaces' ? mapNamespace(e.name, mapping) : e.name;
@@ -447,7 +451,10 @@ export class BackupService {
       for (const group of restoreGroups(entries)) {
         let next = 0;
         const worker = async () => {
-          for (let e = group[next++]; e !== undefined; e = group[next++]) await one(e);
+          for (let e = group[next++]; e !== undefined; e = group[next++]) {
+            await pace();
+            await one(e);
+          }
         };
         await Promise.all(Array.from({ length: Math.min(RESTORE_CONCURRENCY, group.length) }, worker));
         if (!r.dryRun) {
