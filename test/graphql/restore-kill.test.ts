@@ -103,14 +103,27 @@ describe('a gateway killed mid-restore', () => {
     const actions = new Set(done.results.map((r) => r.action));
     expect([...actions].filter((a) => a !== 'CREATED' && a !== 'SKIPPED')).toEqual([]);
     expect(done.results.filter((r) => r.action === 'SKIPPED').length).toBeLessThanOrEqual(49 + 32);
+    // Writes the cluster answered. One the killed gateway was still sending when it died
+    // reached the request log with no answer (status undefined): it was never applied, and
+    // the resumed restore, finding no object, rightly writes it.
     const writes = new Map<string, number>();
     for (const r of target?.requests() ?? []) {
-      if (r.method !== 'PATCH' || r.path.includes('dryRun=All')) continue;
+      if (r.method !== 'PATCH' || r.path.includes('dryRun=All') || r.status === undefined) continue;
       const path = r.path.split('?')[0] ?? '';
       writes.set(path, (writes.get(path) ?? 0) + 1);
     }
     const configMapWrites = [...writes].filter(([p]) => p.includes('/configmaps/'));
-    expect(configMapWrites).toHaveLength(OBJECTS);
     expect(configMapWrites.filter(([, n]) => n !== 1)).toEqual([]);
+    // Every object is there (one the cluster applied as the gateway died may have no answer
+    // in the log; the resumed restore found it and skipped it).
+    const names = new Set(
+      (target?.store.list('/configmaps') ?? [])
+        .filter((o) => o.metadata.namespace === 'bulk')
+        .map((o) => o.metadata.name),
+    );
+    expect(Array.from({ length: OBJECTS }, (_, i) => `reading-${i}`).filter((n) => !names.has(n))).toEqual(
+      [],
+    );
+    expect(configMapWrites.length).toBeGreaterThanOrEqual(OBJECTS - 32);
   }, 150_000);
 });
