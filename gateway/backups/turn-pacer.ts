@@ -5,8 +5,8 @@
  * that finished a write starts the next at once, so without it every write answered in one
  * turn went out again together in the next, and the gateway and a single-threaded API server
  * (the simulator) took turns on whole batches, each idle while the other worked. Measured
- * against the simulator: 1,074-1,091 objects/s without it, 1,238-1,405 with 8 a turn
- * (docs/benchmarks.md).
+ * against the simulator: 1,074-1,258 objects/s without it, 1,190-1,446 with 8 a turn, about
+ * a fifth more at the median (docs/benchmarks.md).
  */
 export function turnPacer(perTurn: number): () => Promise<void> {
   let used = 0;
