@@ -10,12 +10,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { cpuSeconds, gql, rssMiB, startGateway, startSim, stopAll } from './harness.js';
+import { cpuSeconds, gql, postJson, rssMiB, startGateway, startSim, stopAll } from './harness.js';
 
 const { values } = parseArgs({ options: { objects: { type: 'string', default: '10000' } } });
 const OBJECTS = Number(values.objects);
@@ -38,25 +38,12 @@ function poster(kubeconfigPath: string, context: string) {
     maxSockets: 16,
     ca: Buffer.from(cluster['certificate-authority-data'], 'base64'),
   });
-  return (path: string, body: unknown) =>
-    new Promise<void>((resolve, reject) => {
-      const req = request(
-        new URL(path, cluster.server),
-        {
-          method: 'POST',
-          agent,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () =>
-            res.statusCode === 201 ? resolve() : reject(new Error(`${path}: ${res.statusCode}`)),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(JSON.stringify(body));
+  return async (path: string, body: unknown): Promise<void> => {
+    const r = await postJson(new URL(path, cluster.server), body, agent, {
+      authorization: `Bearer ${token}`,
     });
+    if (r.status !== 201) throw new Error(`${path}: ${r.status}`);
+  };
 }
 
 async function until(url: string, query: string, pick: (d: Record<string, unknown>) => string, pid: number) {

@@ -19,13 +19,13 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { cpuSeconds, rssMiB, startGateway, startSim, stats, stopAll } from './harness.js';
+import { cpuSeconds, postJson, rssMiB, startGateway, startSim, stats, stopAll } from './harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -63,28 +63,8 @@ interface NodeEventMsg {
   observedAt: string;
 }
 
-/**
- * The admin API over keep-alive HTTP/1.1 (fetch took about a sixth of this process's CPU in
- * a profile, on the cores the simulator and the gateway need).
- */
+/** The admin API over keep-alive HTTP/1.1 (see postJson). */
 const adminAgent = new Agent({ keepAlive: true, maxSockets: 64 });
-function adminPost(url: string, body: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: 'POST', agent: adminAgent, headers: { 'content-type': 'application/json' } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'fleetgraph-fanout-'));
@@ -204,9 +184,11 @@ async function main(): Promise<void> {
         const times = sentAt.get(c.name) ?? [];
         times.push(performance.now());
         sentAt.set(c.name, times);
-        const p = adminPost(`${ready.adminUrl}/clusters/${c.name}/nodes/${c.name}-rpi-1/cordon`, {
-          cordoned: next,
-        })
+        const p = postJson(
+          `${ready.adminUrl}/clusters/${c.name}/nodes/${c.name}-rpi-1/cordon`,
+          { cordoned: next },
+          adminAgent,
+        )
           .then(
             (r) => {
               if (r.status !== 200) {

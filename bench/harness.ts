@@ -4,7 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -162,38 +163,52 @@ export async function stopAll(children: ChildProcess[]): Promise<void> {
 }
 
 /**
- * Keep-alive HTTP/1.1 for the benchmark's GraphQL requests. Node's fetch (undici) added about
- * 1.5 ms to each request on our VM, more than the gateway spends on a cached query, so latency
- * figures measured through it were mostly the client's.
+ * POSTs a JSON body over HTTP or HTTPS with the given agent (keep-alive, CA) and headers;
+ * resolves with the status and the body text. The benchmarks send their own requests this way
+ * rather than with fetch: undici added about 1.5 ms to each request on our VM, more than the
+ * gateway spends on a cached query, so latencies measured through it were mostly the client's.
  */
-const gqlAgent = new Agent({ keepAlive: true });
+export function postJson(
+  url: string | URL,
+  body: unknown,
+  agent: HttpAgent | HttpsAgent,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  const text = JSON.stringify(body);
+  const send = String(url).startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text),
+          ...headers,
+        },
+      },
+      (res) => {
+        let answer = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (answer += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: answer }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+const gqlAgent = new HttpAgent({ keepAlive: true });
 
 /** One GraphQL request over HTTP (sent again once if a reused keep-alive socket was reset). */
 export async function gql(
   url: string,
   query: string,
 ): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
-  const body = JSON.stringify({ query });
-  const send = () =>
-    new Promise<string>((resolve, reject) => {
-      const req = request(
-        `${url}/graphql`,
-        {
-          method: 'POST',
-          agent: gqlAgent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (d: string) => (text += d));
-          res.on('end', () => resolve(text));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  const text = await send().catch(() => send());
-  return JSON.parse(text) as { data?: Record<string, unknown>; errors?: unknown[] };
+  const send = () => postJson(`${url}/graphql`, { query }, gqlAgent);
+  const { body } = await send().catch(() => send());
+  return JSON.parse(body) as { data?: Record<string, unknown>; errors?: unknown[] };
 }
