@@ -8,7 +8,7 @@ import { errorCodeOf, isClusterRequestError } from '../clusters/cluster-errors.j
 import type { ClusterConnection } from '../clusters/cluster-connection.js';
 import { parseQuantity } from '../../sim/kinds/util.js';
 import { parseLabelSelector } from '../../sim/selectors.js';
-import { validationFailed } from '../errors.js';
+import { validationFailed, type FleetError } from '../errors.js';
 import { ErrorCode, type ClusterTarget } from '../vocabulary.js';
 import type { FleetPage, FleetReads, Freshness } from './fleet-reads.js';
 import { liveDeadline } from './live-reads.js';
@@ -173,7 +173,7 @@ export class FleetResources {
   private async readLive(
     q: ResourceQuery,
     deadlineMs: number | null | undefined,
-  ): Promise<{ items: FleetResource[]; freshness: Freshness[]; problems: FleetPage<unknown>['problems'] }> {
+  ): Promise<{ items: FleetResource[]; freshness: Freshness[]; problems: FleetError[] }> {
     const { group, version } = parseApiVersion(q.apiVersion);
     if (q.labelSelector !== undefined && q.labelSelector.trim() !== '') {
       try {
