@@ -55,13 +55,14 @@ export function listKubeconfigContexts(source: KubeconfigSource): string[] {
 }
 
 /**
- * Resolves the named contexts (default: all, in file order) to credentials and metadata.
- * KUBECONFIG_INVALID for malformed YAML, unknown contexts and missing or unreadable entries;
- * VALIDATION_FAILED for bad sites or labels in the fleetgraph extension.
+ * Resolves the named contexts (default: all, in file order) to credentials and metadata;
+ * given a predicate instead of names, the contexts it accepts, in file order (none is not an
+ * error). KUBECONFIG_INVALID for malformed YAML, unknown contexts and missing or unreadable
+ * entries; VALIDATION_FAILED for bad sites or labels in the fleetgraph extension.
  */
 export async function readKubeconfigContexts(
   source: KubeconfigSource,
-  contexts?: readonly string[],
+  contexts?: readonly string[] | ((context: string) => boolean),
 ): Promise<KubeconfigContext[]> {
   const root = parseRoot(source.yaml);
   const clusters = namedEntries(root, 'clusters');
@@ -69,8 +70,13 @@ export async function readKubeconfigContexts(
   const ctxs = namedEntries(root, 'contexts');
   if (ctxs.size === 0)
     throw kubeconfigInvalid('kubeconfig has no contexts; expected at least one in contexts[]');
-  const wanted = contexts ?? [...ctxs.keys()];
-  if (wanted.length === 0) {
+  const wanted =
+    contexts === undefined
+      ? [...ctxs.keys()]
+      : typeof contexts === 'function'
+        ? [...ctxs.keys()].filter(contexts)
+        : contexts;
+  if (wanted.length === 0 && typeof contexts !== 'function') {
     throw validationFailed(
       'no contexts were asked for; expected at least one context name, or none to import all',
     );

@@ -84,6 +84,11 @@ export interface ImportKubeconfigInput extends KubeconfigSource {
   contexts?: readonly string[];
   /** @default 'registered' */
   source?: ClusterSource;
+  /**
+   * Leave contexts whose name is a registered cluster as they are (the start-up import of a
+   * kubeconfig), instead of failing the import with CONFLICT. @default false
+   */
+  skipRegistered?: boolean;
 }
 
 /** Which clusters {@link ClusterRegistry.list} returns; all given fields must match. */
@@ -227,10 +232,13 @@ export class ClusterRegistry {
       const source = parseSource(input.source);
       const defaultSite = input.site === undefined ? undefined : parseSite(input.site, 'site argument');
       const { yaml, path } = input;
-      const contexts = await readKubeconfigContexts(
-        path === undefined ? { yaml } : { yaml, path },
-        input.contexts,
-      );
+      let wanted: readonly string[] | ((context: string) => boolean) | undefined = input.contexts;
+      if (input.skipRegistered === true) {
+        const taken = new Set((await this.store.listClusters({})).map((c) => c.name));
+        const asked = input.contexts === undefined ? undefined : new Set(input.contexts);
+        wanted = (c) => !taken.has(c) && (asked === undefined || asked.has(c));
+      }
+      const contexts = await readKubeconfigContexts(path === undefined ? { yaml } : { yaml, path }, wanted);
       const records = contexts.map((c) => {
         const where = `context ${JSON.stringify(c.context)}`;
         const name = parseClusterName(c.context, where);

@@ -252,19 +252,19 @@ async function importAtStart(
   kubeconfig: { path: string; yaml: string; site?: string },
   logger: Logger,
 ): Promise<void> {
-  const taken = new Set((await registry.list()).map((c) => c.name));
-  const contexts = listKubeconfigContexts({ yaml: kubeconfig.yaml });
-  const fresh = contexts.filter((c) => !taken.has(c));
-  if (fresh.length > 0) {
-    await registry.importKubeconfig({
-      yaml: kubeconfig.yaml,
-      path: kubeconfig.path,
-      contexts: fresh,
-      ...(kubeconfig.site !== undefined ? { site: kubeconfig.site } : {}),
-    });
-  }
+  // One parse of the kubeconfig (1,000 contexts take the `yaml` parser about 0.7 s).
+  const imported = await registry.importKubeconfig({
+    yaml: kubeconfig.yaml,
+    path: kubeconfig.path,
+    skipRegistered: true,
+    ...(kubeconfig.site !== undefined ? { site: kubeconfig.site } : {}),
+  });
   logger.info(
-    { path: kubeconfig.path, imported: fresh, alreadyRegistered: contexts.filter((c) => taken.has(c)) },
-    'kubeconfig imported',
+    {
+      path: kubeconfig.path,
+      imported: imported.map((c) => c.name),
+      registeredClusters: (await registry.list()).length,
+    },
+    'kubeconfig imported (contexts already registered are left as they are)',
   );
 }

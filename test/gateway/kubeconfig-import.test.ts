@@ -161,6 +161,29 @@ describe('kubeconfig import', () => {
     expect((await registry.list()).map((c) => c.name)).toEqual(['edge-1']);
   });
 
+  it('with skipRegistered, imports the new contexts and leaves registered ones as they are', async () => {
+    const [edge] = await registry.importKubeconfig({ yaml: fleet.fleet.kubeconfig, contexts: ['edge-1'] });
+    await registry.update('edge-1', { labels: { tier: 'kept' } });
+    const imported = await registry.importKubeconfig({ yaml: fleet.fleet.kubeconfig, skipRegistered: true });
+    expect(imported.map((c) => c.name)).toEqual(['dc-1']);
+    expect((await registry.list()).map((c) => [c.name, c.labels])).toEqual([
+      ['dc-1', { tier: 'datacenter' }],
+      ['edge-1', { tier: 'kept' }],
+    ]);
+    expect((await registry.get('edge-1'))?.createdAt).toEqual(edge?.createdAt);
+    // Nothing left to import is not an error, and contexts still narrows the import.
+    expect(await registry.importKubeconfig({ yaml: fleet.fleet.kubeconfig, skipRegistered: true })).toEqual(
+      [],
+    );
+    expect(
+      await registry.importKubeconfig({
+        yaml: fleet.fleet.kubeconfig,
+        contexts: ['edge-1'],
+        skipRegistered: true,
+      }),
+    ).toEqual([]);
+  });
+
   it('names an unknown context and lists the ones the kubeconfig has', async () => {
     const err = await failure(
       registry.importKubeconfig({ yaml: fleet.fleet.kubeconfig, contexts: ['nope'] }),
