@@ -108,6 +108,24 @@ export function safeEncode(s: string): string {
  * count when set), printed in decimal and safe-encoded, e.g. 7c5ddbdf54.
  */
 export function templateHash(template: unknown, collisionCount?: number): string {
+  if (collisionCount !== undefined && collisionCount > 0)
+    return computeTemplateHash(template, collisionCount);
+  const stored = typeof template === 'object' && template !== null ? template : undefined;
+  const known = stored && hashesOfTemplates.get(stored);
+  if (known !== undefined) return known;
+  const hash = computeTemplateHash(template);
+  if (stored) hashesOfTemplates.set(stored, hash);
+  return hash;
+}
+
+/**
+ * Hashes by template object. A controller hashes its DaemonSet's or StatefulSet's template on
+ * every resync and node change; stored objects are never mutated (the store's rule), so the
+ * same template object always has the same hash. Entries go with their objects.
+ */
+const hashesOfTemplates = new WeakMap<object, string>();
+
+function computeTemplateHash(template: unknown, collisionCount?: number): string {
   let input = stableJson(template);
   if (collisionCount !== undefined && collisionCount > 0) input += String(collisionCount);
   return safeEncode(String(fnv32a(input)));

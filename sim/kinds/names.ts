@@ -84,8 +84,24 @@ export function isDNS1035Label(value: string): string[] {
   return errs;
 }
 
+/**
+ * Names isQualifiedName accepted: label and annotation keys recur on every write of every
+ * object (a node update checks a dozen), so each is checked once. Bounded, so arbitrary keys
+ * cannot grow it without end.
+ */
+const acceptedQualifiedNames = new Set<string>();
+const ACCEPTED_NAMES_KEPT = 4096;
+
 /** validation.IsQualifiedName: label keys, annotation keys, finalizers. */
 export function isQualifiedName(value: string): string[] {
+  if (acceptedQualifiedNames.has(value)) return [];
+  const errs = qualifiedNameErrors(value);
+  if (errs.length === 0 && acceptedQualifiedNames.size < ACCEPTED_NAMES_KEPT)
+    acceptedQualifiedNames.add(value);
+  return errs;
+}
+
+function qualifiedNameErrors(value: string): string[] {
   const errs: string[] = [];
   const parts = value.split('/');
   let name: string;
