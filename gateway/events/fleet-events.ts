@@ -25,6 +25,7 @@ import type { Architecture, ClusterEventType, ClusterState, ClusterTarget } from
 import { matchesLabels } from '../../sim/selectors.js';
 import { EventLog, type EventLogLogger, type EventLogOptions, type LoggedEvent } from './event-log.js';
 import { EventSubscription } from './event-subscription.js';
+import { SubscriberIndex } from './subscriber-index.js';
 import { nodeChanges, nodeStateOf } from './node-changes.js';
 import type {
   ClusterEventData,
@@ -88,7 +89,10 @@ const TYPE_OF_STATE: Record<ReportedState, ClusterEventType> = {
 export class FleetEvents {
   private readonly trackers = new Map<string, Tracker>();
   private readonly detachers = new Map<ClusterConnection, () => void>();
-  private readonly subscriptions = new Set<Pick<EventSubscription<unknown>, 'offer' | 'return'>>();
+  /** Live subscriptions, filed by the clusters or sites they target (see routeKeys). */
+  private readonly subscriptions = new SubscriberIndex<
+    Pick<EventSubscription<unknown>, 'offer' | 'return'>
+  >();
   /** Delivered form of recent logged events (live events are offered to every subscriber as one object). */
   private readonly deliveredEvents = new WeakMap<LoggedEvent, Delivered<FleetEventData>>();
   private readonly offs: (() => void)[] = [];
@@ -126,7 +130,9 @@ export class FleetEvents {
         else events.detach(c.connection);
       }),
       log.onPublish((batch) => {
-        for (const s of events.subscriptions) s.offer(batch);
+        // Each subscription is offered only the events it could match: a dashboard of one
+        // site is not asked about the other sites' events.
+        for (const [s, offered] of events.subscriptions.route(batch, eventKeys)) s.offer(offered);
       }),
     );
     for (const c of options.connections.list()) events.attach(c.registered, c.connection);
@@ -147,7 +153,7 @@ export class FleetEvents {
     const target = targetMatcher(filter.target);
     const types = filter.types ? new Set<string>(filter.types) : undefined;
     const nodes = filter.nodes ? new Set(filter.nodes) : undefined;
-    return this.subscribe<NodeEventData>(after, options, (e) => {
+    return this.subscribe<NodeEventData>(after, options, routeKeys('node', filter.target), (e) => {
       if (e.stream !== 'node') return false;
       if (types && !types.has(e.type)) return false;
       if (nodes && !nodes.has(e.nodeName)) return false;
@@ -163,7 +169,7 @@ export class FleetEvents {
   ): AsyncIterableIterator<Delivered<ClusterEventData>> {
     const target = targetMatcher(filter.target);
     const types = filter.types ? new Set<string>(filter.types) : undefined;
-    return this.subscribe<ClusterEventData>(after, options, (e) => {
+    return this.subscribe<ClusterEventData>(after, options, routeKeys('cluster', filter.target), (e) => {
       if (e.stream !== 'cluster') return false;
       if (types && !types.has(e.type)) return false;
       return target(e, e.architectures);
@@ -179,6 +185,7 @@ export class FleetEvents {
     return this.subscribe<RolloutEventData>(
       after,
       options,
+      routeKeys('rollout'),
       (e) => e.stream === 'rollout' && e.rolloutId === rolloutId,
     );
   }
@@ -194,7 +201,12 @@ export class FleetEvents {
     after: string | undefined,
     options: SubscribeOptions,
   ): AsyncIterableIterator<Delivered<BackupEventData>> {
-    return this.subscribe<BackupEventData>(after, options, (e) => e.stream === 'backup' && e.id === id);
+    return this.subscribe<BackupEventData>(
+      after,
+      options,
+      routeKeys('backup'),
+      (e) => e.stream === 'backup' && e.id === id,
+    );
   }
 
   /** Logs a backup's or a restore's progress. */
@@ -212,7 +224,7 @@ export class FleetEvents {
     for (const off of this.offs.splice(0)) off();
     for (const detach of this.detachers.values()) detach();
     this.detachers.clear();
-    for (const s of [...this.subscriptions]) await s.return();
+    for (const s of this.subscriptions.subscribers()) await s.return();
     await this.log.close();
   }
 
@@ -236,6 +248,7 @@ export class FleetEvents {
   private subscribe<E extends FleetEventData>(
     after: string | undefined,
     options: SubscribeOptions,
+    keys: readonly string[],
     matches: (e: E) => boolean,
   ): AsyncIterableIterator<Delivered<E>> {
     const position = after === undefined ? this.log.head : this.log.positionOf(after);
@@ -257,7 +270,7 @@ export class FleetEvents {
       },
       onEnd: () => this.subscriptions.delete(sub),
     });
-    this.subscriptions.add(sub);
+    this.subscriptions.add(sub, keys);
     return sub;
   }
 
@@ -600,6 +613,27 @@ export class FleetEvents {
 
 function origin(t: Tracker): EventOrigin {
   return { cluster: t.name, site: t.site, clusterLabels: t.labels };
+}
+
+/**
+ * The routing keys a subscription to a stream is filed under (SubscriberIndex): the clusters
+ * its target names, else its sites, else the whole stream. A target's other fields
+ * (architectures, cluster labels) are left to its matcher.
+ */
+function routeKeys(stream: LoggedEvent['stream'], target?: ClusterTarget): string[] {
+  if (target?.clusters) return target.clusters.map((c) => `${stream}\0cluster\0${c}`);
+  if (target?.sites) return target.sites.map((s) => `${stream}\0site\0${s}`);
+  return [stream];
+}
+
+/** The routing keys of a logged event: its stream, its cluster, its site. */
+function eventKeys(e: LoggedEvent): string[] {
+  const keys: string[] = [e.stream];
+  if (e.cluster !== '') keys.push(`${e.stream}\0cluster\0${e.cluster}`);
+  const p = e.payload;
+  const site = p !== null && typeof p === 'object' && !Array.isArray(p) ? p['site'] : undefined;
+  if (typeof site === 'string') keys.push(`${e.stream}\0site\0${site}`);
+  return keys;
 }
 
 /** A predicate for a ClusterTarget over an event's origin and architectures. */
