@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
-import { cpuSeconds } from './harness.js';
+import { cpuSeconds, SIM_NODE_ARGS } from './harness.js';
 
 interface ReadyLine {
   adminUrl: string;
@@ -78,10 +78,18 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'fleetgraph-bench-'));
   const kubeconfigPath = join(dir, 'kubeconfig.yaml');
   const started = performance.now();
-  // The compiled command, as users run it (`npm run bench` builds dist/ first).
+  // The compiled command, as `npm run sim` runs it (`npm run bench` builds dist/ first).
   const child = spawn(
     process.execPath,
-    ['dist/gateway/cli.js', 'sim', '--clusters', String(N), '--kubeconfig-out', kubeconfigPath],
+    [
+      ...SIM_NODE_ARGS,
+      'dist/gateway/cli.js',
+      'sim',
+      '--clusters',
+      String(N),
+      '--kubeconfig-out',
+      kubeconfigPath,
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
