@@ -136,14 +136,14 @@ export class SimCluster {
   }
 
   /**
-   * The TLS/HTTP server. ALPN picks h2 or http/1.1; both reach the same handler through
-   * node:http2's compatibility API. start() builds it, as a kube-apiserver loads its serving
-   * certificate before it accepts connections: parsing the key and certificate into a TLS
+   * The TLS/HTTP server, built on the first call. ALPN picks h2 or http/1.1; both reach the
+   * same handler through node:http2's compatibility API. start() builds it, as a
+   * kube-apiserver loads its serving certificate before it accepts connections: parsing the key and certificate into a TLS
    * context costs about 2 ms of CPU, which a client's first connections should not wait for
    * (1,000 clusters built on first connection took 2.3 s of the simulator's CPU while a
    * gateway was syncing with them on the same two cores).
    */
-  private get https(): Http2SecureServer {
+  private https(): Http2SecureServer {
     if (!this.httpsServer) {
       const server = createSecureServer(
         {
@@ -192,7 +192,7 @@ export class SimCluster {
   async start(): Promise<void> {
     this.controllers.bootstrap({ etcdSnapshots: true });
     this.controllers.start();
-    void this.https; // the TLS server, built now (see `https`)
+    this.https(); // builds the TLS server before the listener opens
     await this.listen(this.options.port ?? 0);
   }
 
@@ -308,7 +308,7 @@ export class SimCluster {
       this.heldSockets.add(socket);
       return;
     }
-    this.https.emit('connection', socket);
+    this.https().emit('connection', socket);
   }
 
   private onRequest(
@@ -360,7 +360,7 @@ export class SimCluster {
     for (const s of this.heldSockets) {
       this.heldSockets.delete(s);
       if (this.faultState.offline === 'down') s.destroy();
-      else this.https.emit('connection', s);
+      else this.https().emit('connection', s);
     }
     const runs = this.heldRequests.splice(0);
     for (const r of runs) r();

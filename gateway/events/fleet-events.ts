@@ -93,7 +93,7 @@ export class FleetEvents {
   private readonly subscriptions = new SubscriberIndex<
     Pick<EventSubscription<unknown>, 'offer' | 'return'>
   >();
-  /** Delivered form of recent logged events (live events are offered to every subscriber as one object). */
+  /** Delivered form of recent logged events (a live event is one object for every subscriber it goes to). */
   private readonly deliveredEvents = new WeakMap<LoggedEvent, Delivered<FleetEventData>>();
   private readonly offs: (() => void)[] = [];
   private readonly subscriberBuffer: number;

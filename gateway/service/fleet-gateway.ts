@@ -260,11 +260,7 @@ async function importAtStart(
     ...(kubeconfig.site !== undefined ? { site: kubeconfig.site } : {}),
   });
   logger.info(
-    {
-      path: kubeconfig.path,
-      imported: imported.map((c) => c.name),
-      registeredClusters: (await registry.list()).length,
-    },
+    { path: kubeconfig.path, imported: imported.map((c) => c.name) },
     'kubeconfig imported (contexts already registered are left as they are)',
   );
 }
