@@ -79,6 +79,26 @@ describe('event log', () => {
     await again.close();
   });
 
+  it('writes a steady stream of events in batches at most once per minFlushIntervalMs', async () => {
+    const store = await openStore();
+    const log = await EventLog.open(store, logger, { flushDelayMs: 1, minFlushIntervalMs: 50 });
+    const batches: number[] = [];
+    log.onPublish((batch) => batches.push(batch.length));
+    // One event every 2 ms or more (at least 300 ms): a write every few ms without the interval.
+    const t0 = performance.now();
+    for (let i = 1; i <= 150; i++) {
+      log.append(event('c', i));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await published(log, 150);
+    const elapsed = performance.now() - t0;
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(150);
+    // Timers only run late, so at most one write per 50 ms of the run (plus the first).
+    expect(batches.length).toBeLessThanOrEqual(Math.ceil(elapsed / 50) + 1);
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+    await log.close();
+  });
+
   it('keeps the newest retainEvents and answers older cursors with CURSOR_EXPIRED', async () => {
     const store = await openStore();
     const log = await EventLog.open(store, logger, { retainEvents: 100, memoryEvents: 10 });
