@@ -5,6 +5,8 @@
  *
  * - most follow one site (spread over every site), some a few clusters, and a few the whole
  *   fleet's arm64 nodes (--fleet-wide), so each event reaches a realistic handful of them
+ * - a warm-up of --warmup-changes node changes (300; 0 for none) at 100/s over 50 clusters,
+ *   its latency reported apart, so the burst measures compiled code, not V8 warming up
  * - then a burst of real node changes (cordon / uncordon through the simulator's admin API)
  *   at --rate events/s for --seconds, round-robin over every edge cluster
  *
@@ -13,7 +15,8 @@
  * admin request being sent (an upper bound that adds the simulator's queueing of admin
  * requests), and the gateway observing the change (the event's observedAt). It also reports
  * the deliveries expected by each subscriber's filter against those received (lost and
- * duplicated must be 0), the gateway's RSS, and the CPU each process used during the burst.
+ * duplicated must be 0), the gateway's RSS, and the CPU each process used during the burst;
+ * --timeline adds the latency of each second of the burst.
  *
  *   npm run bench:fanout -- --clusters 1000 --subscribers 1000 --rate 500 --seconds 10
  */
@@ -34,6 +37,8 @@ const { values } = parseArgs({
     'fleet-wide': { type: 'string', default: '10' },
     rate: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '10' },
+    'warmup-changes': { type: 'string', default: '300' },
+    timeline: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.clusters);
@@ -41,6 +46,10 @@ const SUBSCRIBERS = Number(values.subscribers);
 const FLEET_WIDE = Number(values['fleet-wide']);
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
+const WARMUP_CHANGES = Number(values['warmup-changes']);
+/** The warm-up's pace and spread: a few changes a second over a few clusters. */
+const WARMUP_RATE = 100;
+const WARMUP_CLUSTERS = 50;
 
 interface Filter {
   sites?: string[];
@@ -96,6 +105,15 @@ async function main(): Promise<void> {
     const appliedAt = new Map<string, number[]>();
     /** Every receipt: its cluster, which change of that cluster it is, and when (wall clock). */
     const receipts: { cluster: string; k: number; at: number }[] = [];
+    /** p50/p99 from the simulator's change to the receipts so far. */
+    const latencyFromChange = (): { p50: number; p99: number } => {
+      const fromChange: number[] = [];
+      for (const r of receipts) {
+        const t = appliedAt.get(r.cluster)?.[r.k];
+        if (t !== undefined) fromChange.push(r.at - t);
+      }
+      return stats(fromChange);
+    };
     const wsUrl = `${gw.url.replace(/^http/, 'ws')}/graphql`;
     let acked = 0;
     for (let i = 0; i < SUBSCRIBERS; i++) {
@@ -156,75 +174,109 @@ async function main(): Promise<void> {
     const rssSubscribed = rssMiB(gw.pid);
     console.log(`${SUBSCRIBERS} subscribers connected; gateway RSS ${rssSubscribed.toFixed(0)} MiB`);
 
-    // The burst: RATE changes per second, paced every 10 ms, round-robin over the edge clusters.
-    const total = RATE * SECONDS;
+    // A burst: RATE changes per second, paced every 10 ms, round-robin over the edge clusters.
     const cordoned = new Map<string, boolean>();
-    const start = performance.now();
-    let sent = 0;
     let failed = 0;
-    const inflight = new Set<Promise<void>>();
-    const busy = new Set<string>();
     let cursor = 0;
     let rssPeak = rssSubscribed;
     const simPid = children[0]?.pid ?? 0;
-    const cpu0 = { sim: cpuSeconds(simPid), gateway: cpuSeconds(gw.pid), bench: process.cpuUsage() };
-    while (sent < total) {
-      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE));
-      for (; sent < due; sent++) {
-        // The next edge cluster with no change in flight: two changes of one node in flight at
-        // once could reach the simulator in either order and cancel out.
-        let c = edge[cursor++ % edge.length];
-        for (let tries = 0; c && busy.has(c.name) && tries < edge.length; tries++)
-          c = edge[cursor++ % edge.length];
-        if (!c || busy.has(c.name)) break;
-        const name = c.name;
-        busy.add(name);
-        const next = !(cordoned.get(c.name) ?? false);
-        cordoned.set(c.name, next);
-        const times = sentAt.get(c.name) ?? [];
-        times.push(performance.now());
-        sentAt.set(c.name, times);
-        const p = postJson(
-          `${ready.adminUrl}/clusters/${c.name}/nodes/${c.name}-rpi-1/cordon`,
-          { cordoned: next },
-          adminAgent,
-        )
-          .then(
-            (r) => {
-              if (r.status !== 200) {
-                failed += 1;
-                return;
-              }
-              const at = Date.parse((JSON.parse(r.body) as { appliedAt: string }).appliedAt);
-              const list = appliedAt.get(name) ?? [];
-              list.push(at);
-              appliedAt.set(name, list);
-            },
-            () => void (failed += 1),
+    const burst = async (
+      seconds: number,
+      rate = RATE,
+      targets = edge,
+    ): Promise<{ sent: number; sendSeconds: number }> => {
+      const total = rate * seconds;
+      const start = performance.now();
+      let sent = 0;
+      const inflight = new Set<Promise<void>>();
+      const busy = new Set<string>();
+      while (sent < total) {
+        const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+        for (; sent < due; sent++) {
+          // The next edge cluster with no change in flight: two changes of one node in flight at
+          // once could reach the simulator in either order and cancel out.
+          let c = targets[cursor++ % targets.length];
+          for (let tries = 0; c && busy.has(c.name) && tries < targets.length; tries++)
+            c = targets[cursor++ % targets.length];
+          if (!c || busy.has(c.name)) break;
+          const name = c.name;
+          busy.add(name);
+          const next = !(cordoned.get(c.name) ?? false);
+          cordoned.set(c.name, next);
+          const times = sentAt.get(c.name) ?? [];
+          times.push(performance.now());
+          sentAt.set(c.name, times);
+          const p = postJson(
+            `${ready.adminUrl}/clusters/${c.name}/nodes/${c.name}-rpi-1/cordon`,
+            { cordoned: next },
+            adminAgent,
           )
-          .finally(() => busy.delete(name));
-        inflight.add(p);
-        void p.finally(() => inflight.delete(p));
+            .then(
+              (r) => {
+                if (r.status !== 200) {
+                  failed += 1;
+                  return;
+                }
+                const at = Date.parse((JSON.parse(r.body) as { appliedAt: string }).appliedAt);
+                const list = appliedAt.get(name) ?? [];
+                list.push(at);
+                appliedAt.set(name, list);
+              },
+              () => void (failed += 1),
+            )
+            .finally(() => busy.delete(name));
+          inflight.add(p);
+          void p.finally(() => inflight.delete(p));
+        }
+        rssPeak = Math.max(rssPeak, rssMiB(gw.pid));
+        await new Promise((r) => setTimeout(r, 10));
       }
-      rssPeak = Math.max(rssPeak, rssMiB(gw.pid));
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    const sendSeconds = (performance.now() - start) / 1000;
-    await Promise.all(inflight);
-
-    // Expected deliveries: every change to every subscriber whose filter matches its cluster.
-    let expected = 0;
-    for (const s of subs) {
-      for (const [cluster, times] of sentAt)
-        if (s.matches(cluster, siteOf.get(cluster) ?? '')) expected += times.length;
-    }
+      const sendSeconds = (performance.now() - start) / 1000;
+      await Promise.all(inflight);
+      return { sent, sendSeconds };
+    };
+    // Every change so far to every subscriber whose filter matches its cluster.
+    const expectedTotal = (): number => {
+      let n = 0;
+      for (const s of subs) {
+        for (const [cluster, times] of sentAt)
+          if (s.matches(cluster, siteOf.get(cluster) ?? '')) n += times.length;
+      }
+      return n;
+    };
     const receivedTotal = () =>
       subs.reduce((n, s) => n + [...s.received.values()].reduce((a, b) => a + b, 0), 0);
-    const deadline = Date.now() + 30_000;
-    while (receivedTotal() < expected && Date.now() < deadline) {
-      rssPeak = Math.max(rssPeak, rssMiB(gw.pid));
-      await new Promise((r) => setTimeout(r, 100));
+    const drain = async (): Promise<void> => {
+      const deadline = Date.now() + 30_000;
+      const expected = expectedTotal();
+      while (receivedTotal() < expected && Date.now() < deadline) {
+        rssPeak = Math.max(rssPeak, rssMiB(gw.pid));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+
+    // The warm-up: a few hundred changes at a slow pace over a few clusters, so the measured
+    // burst does not run through code that V8 has not compiled yet. Run cold (--warmup-changes
+    // 0), the first two seconds of a burst cost the simulator about 1.6x the CPU of later ones
+    // and the whole machine saturates; a warm-up over 50 clusters removes it as well as one over
+    // all of them does, so it is code warming up, not per-cluster state (docs/benchmarks.md).
+    let warm: { p50: number; p99: number } | undefined;
+    if (WARMUP_CHANGES > 0) {
+      await burst(WARMUP_CHANGES / WARMUP_RATE, WARMUP_RATE, edge.slice(0, WARMUP_CLUSTERS));
+      await drain();
+      warm = latencyFromChange();
+      latencies.length = 0;
+      fanout.length = 0;
+      receipts.length = 0;
+      await new Promise((r) => setTimeout(r, 1000));
     }
+    const expectedBefore = expectedTotal();
+    const receivedBefore = receivedTotal();
+    const cpu0 = { sim: cpuSeconds(simPid), gateway: cpuSeconds(gw.pid), bench: process.cpuUsage() };
+    const { sent, sendSeconds } = await burst(SECONDS);
+
+    await drain();
+    const expected = expectedTotal() - expectedBefore;
     await new Promise((r) => setTimeout(r, 1000));
     const benchCpu = process.cpuUsage(cpu0.bench);
     const cpu = {
@@ -232,15 +284,10 @@ async function main(): Promise<void> {
       gateway: cpuSeconds(gw.pid) - cpu0.gateway,
       bench: (benchCpu.user + benchCpu.system) / 1e6,
     };
-    const fromChange: number[] = [];
-    for (const r of receipts) {
-      const t = appliedAt.get(r.cluster)?.[r.k];
-      if (t !== undefined) fromChange.push(r.at - t);
-    }
-    const received = receivedTotal();
+    const received = receivedTotal() - receivedBefore;
     const duplicates = subs.reduce((n, s) => n + s.duplicates, 0);
     const l = stats(latencies);
-    const ch = stats(fromChange);
+    const ch = latencyFromChange();
     const f = stats(fanout);
     const rows: Record<string, { value: number | string }> = {
       clusters: { value: N },
@@ -256,6 +303,9 @@ async function main(): Promise<void> {
       'lost (expected - received)': { value: expected - received },
       duplicates: { value: duplicates },
       'delivery rate (msgs/s)': { value: +(received / sendSeconds).toFixed(0) },
+      'warm-up changes before the burst; their latency p50 / p99 (ms)': {
+        value: warm ? `${WARMUP_CHANGES}; ${warm.p50.toFixed(1)} / ${warm.p99.toFixed(1)}` : 'none',
+      },
       'latency change (simulator) to receipt p50 / p99 (ms)': {
         value: `${ch.p50.toFixed(1)} / ${ch.p99.toFixed(1)}`,
       },
@@ -274,6 +324,25 @@ async function main(): Promise<void> {
     };
     console.log('\nresults');
     console.table(rows);
+    if (values.timeline) {
+      // Latency from the simulator's change, by the second of receipt: where the tail comes from.
+      const t0 = receipts[0]?.at ?? 0;
+      const bySecond = new Map<number, number[]>();
+      for (const r of receipts) {
+        const t = appliedAt.get(r.cluster)?.[r.k];
+        if (t === undefined) continue;
+        const sec = Math.floor((r.at - t0) / 1000);
+        const list = bySecond.get(sec) ?? [];
+        list.push(r.at - t);
+        bySecond.set(sec, list);
+      }
+      for (const [sec, list] of [...bySecond].sort((a, b) => a[0] - b[0])) {
+        const s = stats(list);
+        console.log(
+          `second ${sec}: ${list.length} receipts, p50 ${s.p50.toFixed(0)} p99 ${s.p99.toFixed(0)} max ${Math.max(...list)}`,
+        );
+      }
+    }
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));
     adminAgent.destroy();
