@@ -357,3 +357,26 @@ describe('watch', () => {
     expect(events.map((e) => `${e.type} ${String(e.object.metadata['name'])}`)).toEqual(['DELETED sel']);
   });
 });
+
+describe('request bodies', () => {
+  it('answers a body over 3 MiB with 413 RequestEntityTooLarge and keeps serving', async () => {
+    const big = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'too-big' },
+      data: { blob: 'x'.repeat(3 * 1024 * 1024 + 10) },
+    });
+    const r = await send('POST', '/api/v1/namespaces/default/configmaps', big);
+    expect(r.status).toBe(413);
+    expect(r.body).toMatchObject({ kind: 'Status', reason: 'RequestEntityTooLarge', code: 413 });
+    const missing = await getJson('/api/v1/namespaces/default/configmaps/too-big');
+    expect(missing.status).toBe(404);
+    const ok = await send('POST', '/api/v1/namespaces/default/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'small-enough' },
+      data: { blob: 'x'.repeat(1024 * 1024) },
+    });
+    expect(ok.status).toBe(201);
+  });
+});
