@@ -18,6 +18,8 @@ export const CLI = join(import.meta.dirname, '..', 'dist', 'gateway', 'cli.js');
 const NODE_ARGS = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
 /** Extra Node flags for the gateway only, e.g. V8 heap flags: BENCH_GATEWAY_NODE_ARGS="--max-semi-space-size=4". */
 const GATEWAY_NODE_ARGS = (process.env['BENCH_GATEWAY_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+/** Extra `fleetgraph serve` flags, e.g. BENCH_GATEWAY_ARGS="--cluster-max-requests 64". */
+const GATEWAY_ARGS = (process.env['BENCH_GATEWAY_ARGS'] ?? '').split(' ').filter((a) => a !== '');
 /**
  * Node flags for the simulator only (BENCH_SIM_NODE_ARGS, "" for none). By default a larger
  * young generation, as `npm run sim` runs it: the simulator allocates a new object per write,
@@ -143,6 +145,7 @@ export async function startGateway(
       '--log-level',
       'warn',
       ...(args.extraArgs ?? []),
+      ...GATEWAY_ARGS,
     ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
