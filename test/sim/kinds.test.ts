@@ -257,6 +257,22 @@ describe('workload strategies', () => {
 });
 
 describe('core strategies', () => {
+  it('defaults a node allocatable to a copy of its capacity, and keeps one that is set', () => {
+    const capacity = { cpu: '4', memory: '8Gi', pods: '110' };
+    const input = mk('Node', { status: { capacity } });
+    const node = defaults(input);
+    expect(get(node, 'status.allocatable')).toEqual(capacity);
+    expect(get(node, 'status.allocatable')).not.toBe(capacity);
+    // The caller's object is not changed.
+    expect(get(input, 'status.allocatable')).toBeUndefined();
+    const set = mk('Node', {
+      status: { capacity, allocatable: { cpu: '3500m', memory: '7Gi', pods: '110' } },
+    });
+    expect(get(defaults(set), 'status.allocatable')).toEqual({ cpu: '3500m', memory: '7Gi', pods: '110' });
+    const statusless = mk('Node', { spec: { unschedulable: true } });
+    expect(defaults(statusless)).toEqual(statusless);
+  });
+
   it('defaults services; clusterIP is left to the allocator', () => {
     const svc = defaults(mk('Service', { spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } }));
     expect(svc['spec']).toEqual({
