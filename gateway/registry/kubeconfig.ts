@@ -55,14 +55,16 @@ export function listKubeconfigContexts(source: KubeconfigSource): string[] {
 }
 
 /**
- * Resolves the named contexts (default: all, in file order) to credentials and metadata;
- * given a predicate instead of names, the contexts it accepts, in file order (none is not an
- * error). KUBECONFIG_INVALID for malformed YAML, unknown contexts and missing or unreadable
- * entries; VALIDATION_FAILED for bad sites or labels in the fleetgraph extension.
+ * Resolves the named contexts (default: all, in file order) to credentials and metadata,
+ * leaving out those `skip` accepts (which may leave none: not an error). Names are checked
+ * before anything is skipped. KUBECONFIG_INVALID for malformed YAML, unknown contexts and
+ * missing or unreadable entries; VALIDATION_FAILED for an empty or repeated name list and bad
+ * sites or labels in the fleetgraph extension.
  */
 export async function readKubeconfigContexts(
   source: KubeconfigSource,
-  contexts?: readonly string[] | ((context: string) => boolean),
+  contexts?: readonly string[],
+  skip?: (context: string) => boolean,
 ): Promise<KubeconfigContext[]> {
   const root = parseRoot(source.yaml);
   const clusters = namedEntries(root, 'clusters');
@@ -70,19 +72,14 @@ export async function readKubeconfigContexts(
   const ctxs = namedEntries(root, 'contexts');
   if (ctxs.size === 0)
     throw kubeconfigInvalid('kubeconfig has no contexts; expected at least one in contexts[]');
-  const wanted =
-    contexts === undefined
-      ? [...ctxs.keys()]
-      : typeof contexts === 'function'
-        ? [...ctxs.keys()].filter(contexts)
-        : contexts;
-  if (wanted.length === 0 && typeof contexts !== 'function') {
+  const named = contexts ?? [...ctxs.keys()];
+  if (named.length === 0) {
     throw validationFailed(
       'no contexts were asked for; expected at least one context name, or none to import all',
     );
   }
   const seen = new Set<string>();
-  for (const name of wanted) {
+  for (const name of named) {
     if (!ctxs.has(name)) {
       throw kubeconfigInvalid(
         `context ${JSON.stringify(name)} is not in the kubeconfig; expected one of ${[...ctxs.keys()]
@@ -98,6 +95,7 @@ export async function readKubeconfigContexts(
     }
     seen.add(name);
   }
+  const wanted = skip === undefined ? named : named.filter((name) => !skip(name));
   const baseDir = source.path === undefined ? undefined : dirname(resolve(source.path));
   const out: KubeconfigContext[] = [];
   for (const name of wanted) {

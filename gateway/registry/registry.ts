@@ -232,13 +232,16 @@ export class ClusterRegistry {
       const source = parseSource(input.source);
       const defaultSite = input.site === undefined ? undefined : parseSite(input.site, 'site argument');
       const { yaml, path } = input;
-      let wanted: readonly string[] | ((context: string) => boolean) | undefined = input.contexts;
-      if (input.skipRegistered === true) {
-        const taken = new Set((await this.store.listClusters({})).map((c) => c.name));
-        const asked = input.contexts === undefined ? undefined : new Set(input.contexts);
-        wanted = (c) => !taken.has(c) && (asked === undefined || asked.has(c));
-      }
-      const contexts = await readKubeconfigContexts(path === undefined ? { yaml } : { yaml, path }, wanted);
+      // Listed contexts are checked (unknown ones are errors) before registered ones are skipped.
+      const taken =
+        input.skipRegistered === true
+          ? new Set((await this.store.listClusters({})).map((c) => c.name))
+          : undefined;
+      const contexts = await readKubeconfigContexts(
+        path === undefined ? { yaml } : { yaml, path },
+        input.contexts,
+        taken && ((c) => taken.has(c)),
+      );
       const records = contexts.map((c) => {
         const where = `context ${JSON.stringify(c.context)}`;
         const name = parseClusterName(c.context, where);

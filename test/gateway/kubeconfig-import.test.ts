@@ -182,6 +182,16 @@ describe('kubeconfig import', () => {
         skipRegistered: true,
       }),
     ).toEqual([]);
+    // Listed contexts are still checked: an unknown one is an error, not silently skipped.
+    const err = await failure(
+      registry.importKubeconfig({
+        yaml: fleet.fleet.kubeconfig,
+        contexts: ['edge-1', 'nope'],
+        skipRegistered: true,
+      }),
+    );
+    expect(err.code).toBe('KUBECONFIG_INVALID');
+    expect(err.message).toBe('context "nope" is not in the kubeconfig; expected one of "dc-1", "edge-1"');
   });
 
   it('names an unknown context and lists the ones the kubeconfig has', async () => {
