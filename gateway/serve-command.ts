@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { parseBackupStorageUrl } from './backups/storage-config.js';
 import { DEFAULT_MAX_CONCURRENT_REQUESTS } from './clusters/kube-client.js';
 import { isFleetError } from './errors.js';
@@ -229,35 +229,7 @@ export async function runServeCommand(argv: string[], env: NodeJS.ProcessEnv = p
         ...(config.tokensFile !== undefined ? { tokensFile: config.tokensFile } : {}),
       }),
     );
-    const kubeconfig =
-      config.kubeconfig === undefined
-        ? undefined
-        : {
-            path: config.kubeconfig,
-            yaml: await readFile(config.kubeconfig, 'utf8'),
-            ...(config.site !== undefined ? { site: config.site } : {}),
-          };
-    const gateway = await FleetGateway.open({
-      dataDir: config.dataDir,
-      logger,
-      demo: config.demo ? {} : false,
-      ...(kubeconfig ? { kubeconfig } : {}),
-      ...(config.backupStorage !== undefined ? { backupStorage: config.backupStorage } : {}),
-      events: { log: { retainEvents: config.eventRetention }, subscriberBuffer: config.subscriberBuffer },
-      connection: { client: { maxConcurrentRequests: config.clusterMaxRequests } },
-      images: {
-        insecureRegistries: config.insecureRegistries,
-        unknownPolicy: config.unknownImagePlatforms,
-        ...(config.imageCatalogue !== undefined
-          ? {
-              catalogue: parseImageCatalogue(
-                await readFile(config.imageCatalogue, 'utf8'),
-                config.imageCatalogue,
-              ),
-            }
-          : {}),
-      },
-    });
+    const gateway = await openGateway(config, logger);
     try {
       running = await startHttpServer({ gateway, auth, logger, host: config.host, port: config.port });
     } catch (e) {
@@ -284,4 +256,41 @@ export async function runServeCommand(argv: string[], env: NodeJS.ProcessEnv = p
   });
   logger.info('stopped');
   return 0;
+}
+
+/**
+ * Opens the gateway services for a serve configuration. Its own function so that what it reads
+ * (the kubeconfig text, a megabyte for 1,000 contexts) is not kept alive by the serve command,
+ * which waits for a signal for as long as the server runs.
+ */
+async function openGateway(config: ServeConfig, logger: Logger): Promise<FleetGateway> {
+  const kubeconfig =
+    config.kubeconfig === undefined
+      ? undefined
+      : {
+          path: config.kubeconfig,
+          yaml: await readFile(config.kubeconfig, 'utf8'),
+          ...(config.site !== undefined ? { site: config.site } : {}),
+        };
+  return FleetGateway.open({
+    dataDir: config.dataDir,
+    logger,
+    demo: config.demo ? {} : false,
+    ...(kubeconfig ? { kubeconfig } : {}),
+    ...(config.backupStorage !== undefined ? { backupStorage: config.backupStorage } : {}),
+    events: { log: { retainEvents: config.eventRetention }, subscriberBuffer: config.subscriberBuffer },
+    connection: { client: { maxConcurrentRequests: config.clusterMaxRequests } },
+    images: {
+      insecureRegistries: config.insecureRegistries,
+      unknownPolicy: config.unknownImagePlatforms,
+      ...(config.imageCatalogue !== undefined
+        ? {
+            catalogue: parseImageCatalogue(
+              await readFile(config.imageCatalogue, 'utf8'),
+              config.imageCatalogue,
+            ),
+          }
+        : {}),
+    },
+  });
 }
