@@ -161,7 +161,8 @@ export class EventLog {
 
   /**
    * Appends an event: it gets the next seq now and is written, together with the state
-   * writes, within flushDelayMs (minFlushIntervalMs of the previous write under load); subscribers see it after that.
+   * writes, within flushDelayMs (or minFlushIntervalMs after the previous write, under load);
+   * subscribers see it after that.
    */
   append(event: Omit<LoggedEvent, 'seq'>, state?: Partial<EventStateWrites>): LoggedEvent {
     const logged: LoggedEvent = { ...event, seq: ++this.assigned };
