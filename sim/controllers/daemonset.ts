@@ -85,12 +85,22 @@ export class DaemonSetController {
       if (ref?.kind === 'DaemonSet')
         this.h.queue.add(DaemonSetController.queue, `${o.metadata.namespace ?? ''}/${ref.name}`);
     } else if (ev.key === KEYS.nodes) {
-      if (ev.type === 'MODIFIED' && ev.prev && placementFacts(ev.prev) === placementFacts(o)) return;
-      for (const ds of this.h.store.list(KEYS.daemonsets))
+      const prev = ev.type === 'MODIFIED' ? ev.prev : undefined;
+      if (prev && placementFacts(prev) === placementFacts(o)) return;
+      for (const ds of this.h.store.list(KEYS.daemonsets)) {
+        // updateNode: a changed node requeues only the DaemonSets whose shouldRun or
+        // shouldContinueRunning on it changed (a cordon changes neither: DaemonSet pods
+        // tolerate unschedulable).
+        if (prev) {
+          const [wasRun, wasContinue] = this.predicates(ds, prev);
+          const [run, cont] = this.predicates(ds, o);
+          if (wasRun === run && wasContinue === cont) continue;
+        }
         this.h.queue.add(
           DaemonSetController.queue,
           `${ds.metadata.namespace ?? ''}/${ds.metadata.name ?? ''}`,
         );
+      }
     }
   }
 
