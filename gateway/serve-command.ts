@@ -11,7 +11,7 @@ import { DEFAULT_MAX_CONCURRENT_REQUESTS } from './clusters/kube-client.js';
 import { isFleetError } from './errors.js';
 import { loadTokens, TokenAuth } from './server/auth.js';
 import { startHttpServer } from './server/http-server.js';
-import { FleetGateway } from './service/fleet-gateway.js';
+import { FleetGateway, kubeconfigFile } from './service/fleet-gateway.js';
 import { parseImageCatalogue } from './rollouts/image-platforms.js';
 
 const USAGE = `Usage: fleetgraph serve [options]
@@ -265,13 +265,7 @@ export async function runServeCommand(argv: string[], env: NodeJS.ProcessEnv = p
  */
 async function openGateway(config: ServeConfig, logger: Logger): Promise<FleetGateway> {
   const kubeconfig =
-    config.kubeconfig === undefined
-      ? undefined
-      : {
-          path: config.kubeconfig,
-          yaml: await readFile(config.kubeconfig, 'utf8'),
-          ...(config.site !== undefined ? { site: config.site } : {}),
-        };
+    config.kubeconfig === undefined ? undefined : await kubeconfigFile(config.kubeconfig, config.site);
   return FleetGateway.open({
     dataDir: config.dataDir,
     logger,

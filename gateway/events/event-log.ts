@@ -25,7 +25,7 @@ export interface EventLogOptions {
   retainEvents?: number;
   /** Newest events also kept in memory, for catch-up without reading the store. @default 10000 */
   memoryEvents?: number;
-  /** Longest time an event waits to be written with others, in ms. @default 2 */
+  /** Time an event waits to be written with others while the log is quiet, in ms. @default 2 */
   flushDelayMs?: number;
   /**
    * Shortest time from the start of one write to the start of the next, in ms. Under a steady

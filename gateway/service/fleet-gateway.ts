@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { SimFleet } from '../../sim/fleet.js';
 import type { ClusterConnectionOptions } from '../clusters/cluster-connection.js';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BackupScheduler } from '../backups/backup-schedules.js';
 import { BackupService } from '../backups/backup-service.js';
@@ -32,6 +33,18 @@ export interface DemoOptions {
   timeScale?: number;
 }
 
+/** A kubeconfig file to import at start: its path, its text, and the site for contexts without one. */
+export interface KubeconfigFileOption {
+  path: string;
+  yaml: string;
+  site?: string;
+}
+
+/** Reads a kubeconfig file for FleetGatewayOptions.kubeconfig. */
+export async function kubeconfigFile(path: string, site?: string): Promise<KubeconfigFileOption> {
+  return { path, yaml: await readFile(path, 'utf8'), ...(site !== undefined ? { site } : {}) };
+}
+
 /** Options of {@link FleetGateway.open}. */
 export interface FleetGatewayOptions {
   /** Holds the SQLite store and the secret key file. */
@@ -43,8 +56,8 @@ export interface FleetGatewayOptions {
   connection?: ClusterConnectionOptions;
   /** Start and register the demo fleet. */
   demo?: DemoOptions | false;
-  /** Import the contexts of this kubeconfig file that are not registered yet. */
-  kubeconfig?: { path: string; yaml: string; site?: string };
+  /** Import the contexts of this kubeconfig file that are not registered yet (see kubeconfigFile). */
+  kubeconfig?: KubeconfigFileOption;
   /** Event log retention and subscriber buffers. */
   events?: FleetEventsOptions;
   /** Rollout engine timing; mostly for tests. */
@@ -249,7 +262,7 @@ async function startDemo(registry: ClusterRegistry, demo: DemoOptions, logger: L
 
 async function importAtStart(
   registry: ClusterRegistry,
-  kubeconfig: { path: string; yaml: string; site?: string },
+  kubeconfig: KubeconfigFileOption,
   logger: Logger,
 ): Promise<void> {
   // One parse of the kubeconfig (1,000 contexts take the `yaml` parser about 0.7 s).

@@ -3,7 +3,7 @@
  * file in a temp dir) for integration tests, with every log line captured so tests can
  * grep them, plus small GraphQL-over-HTTP and graphql-ws clients.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -18,7 +18,7 @@ import { startHttpServer, type RunningServer } from '../../gateway/server/http-s
 import type { FleetEventsOptions } from '../../gateway/events/fleet-events.js';
 import type { RolloutEngineOptions } from '../../gateway/rollouts/rollout-engine.js';
 import type { ImagePlatformOptions } from '../../gateway/rollouts/image-platforms.js';
-import { FleetGateway, type DemoOptions } from '../../gateway/service/fleet-gateway.js';
+import { FleetGateway, kubeconfigFile, type DemoOptions } from '../../gateway/service/fleet-gateway.js';
 
 /** A GraphQL response as the wire carries it. */
 export interface GqlResponse<D = Record<string, unknown>> {
@@ -97,11 +97,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const kubeconfig =
     options.kubeconfigPath === undefined
       ? undefined
-      : {
-          path: options.kubeconfigPath,
-          yaml: await readFile(options.kubeconfigPath, 'utf8'),
-          ...(options.site !== undefined ? { site: options.site } : {}),
-        };
+      : await kubeconfigFile(options.kubeconfigPath, options.site);
   const gateway = await FleetGateway.open({
     dataDir,
     logger,
