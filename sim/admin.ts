@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { z, ZodError } from 'zod';
 import type { SimCluster } from './cluster.js';
 import type { SimFleet } from './fleet.js';
-import { readBody } from './http-util.js';
+import { isLoopback, readBody } from './http-util.js';
 
 /** An admin API failure: HTTP status plus a stable code. */
 class AdminError extends Error {
@@ -263,9 +263,4 @@ export async function startAdminServer(
         server.close(() => resolve());
       }),
   };
-}
-
-/** True for loopback addresses and localhost. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isLoopback } from './admin.js';
+import { isLoopback } from './http-util.js';
 import { SimFleet } from './fleet.js';
 import { generateFleet, loadScenario, type Scenario } from './scenario.js';
 

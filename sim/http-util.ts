@@ -188,3 +188,8 @@ export function refusesJson(accept: string | undefined): boolean {
     );
   });
 }
+
+/** True for loopback addresses and localhost. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

@@ -13,7 +13,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { createAdminHandler, isLoopback } from '../../sim/admin.js';
+import { isLoopback } from '../../sim/http-util.js';
 import { isFleetError, validationFailed } from '../errors.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { createErrorFormatter, formatFleetError } from '../graphql/format-error.js';
@@ -119,6 +119,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     res.status(ready ? 200 : 503).json({ ready, clusters: s.total, pending: s.pending, byState: s.byState });
   });
   if (gateway.demoFleet) {
+    // Loaded in demo mode only: a gateway over real clusters does not load the simulator.
+    const { createAdminHandler } = await import('../../sim/admin.js');
     const admin = createAdminHandler(gateway.demoFleet, { prefix: '/_sim' });
     app.use('/_sim', authenticate, (req, res, next) => {
       req.url = req.originalUrl;
