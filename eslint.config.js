@@ -14,4 +14,23 @@ export default tseslint.config(
       'no-empty': ['error', { allowEmptyCatch: false }],
     },
   },
+  {
+    // The gateway loads these two from their bundles (scripts/bundle-dependencies.mjs): the
+    // packages themselves cost about 90 MiB of RSS at start-up (docs/benchmarks.md).
+    files: ['gateway/**/*.ts', 'resolvers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@kubernetes/client-node',
+              message: "Import '#client-node' (the bundle) in the gateway.",
+            },
+            { name: 'kysely', message: "Import '#kysely' (the bundle) in the gateway." },
+          ],
+        },
+      ],
+    },
+  },
 );

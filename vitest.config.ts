@@ -13,7 +13,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'sim/**/*.test.ts', 'gateway/**/*.test.ts'],
     // Tests and examples import the built SDK (what npm pack ships): build it first.
-    globalSetup: ['test/sdk/build-sdk.ts'],
+    // The gateway imports #client-node and #kysely from dist/vendor/: bundle them first.
+    globalSetup: ['test/sdk/build-sdk.ts', 'test/bundle-dependencies.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Tests start real HTTPS servers and spawn kubectl; two cores do not gain from more forks.

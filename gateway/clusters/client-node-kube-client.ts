@@ -8,7 +8,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '#client-node';
 import { AbortFlag, type AbortSignalLike } from './abort-flag.js';
 import { ClusterRequestError, errorFromStatus, isClusterRequestError, readStatus } from './cluster-errors.js';
 import { hasDynamicCredentials, kubeConfigFor, type ConnectionCredentials } from './credentials.js';

@@ -5,7 +5,7 @@
  * each connection gets its own KubeConfig whose names are unique in the process.
  */
 import { readFileSync } from 'node:fs';
-import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import { KubeConfig, type Cluster, type Context, type User } from '#client-node';
 import type { ClusterCredentials, ExecConfig } from '../registry/types.js';
 
 /** A kubeconfig `exec` credential plugin: the registry's definition. */

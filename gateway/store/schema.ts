@@ -4,7 +4,7 @@
  * the same shape; the audit id column is the one dialect-specific spot.
  */
 import { randomBytes } from 'node:crypto';
-import type { Generated, Kysely, Migration, MigrationProvider } from 'kysely';
+import type { Generated, Kysely, Migration, MigrationProvider } from '#kysely';
 
 /** Row of `clusters`. */
 export interface ClustersTable {

@@ -3,7 +3,7 @@
  * better-sqlite3 through Kysely and migrated to the latest schema on open.
  */
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Selectable, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type Selectable, type SqliteDatabase } from '#kysely';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { conflict, internal, notFound, validationFailed } from '../errors.js';
