@@ -63,6 +63,8 @@ interface Subscriber {
   /** cluster → events received, in order (one per change of that cluster's node). */
   received: Map<string, number>;
   duplicates: number;
+  /** Why its subscription ended before the run did (error or completion), if it did. */
+  ended?: string;
 }
 
 interface NodeEventMsg {
@@ -164,8 +166,15 @@ async function main(): Promise<void> {
             receipts.push({ cluster: e.cluster, k, at: wall });
             fanout.push(wall - Date.parse(e.observedAt));
           },
-          error: (err: unknown) => console.error('subscription error', JSON.stringify(err).slice(0, 300)),
-          complete: () => undefined,
+          error: (err: unknown) => {
+            const e = err as { code?: number; reason?: string } | undefined;
+            sub.ended =
+              e && typeof e.code === 'number'
+                ? `closed ${e.code} ${e.reason ?? ''}`
+                : `error ${JSON.stringify(err).slice(0, 300)}`;
+            console.error(`subscription ${subs.indexOf(sub)}: ${sub.ended}`);
+          },
+          complete: () => void (sub.ended ??= 'completed'),
         },
       );
     }
@@ -177,6 +186,9 @@ async function main(): Promise<void> {
     // A burst: RATE changes per second, paced every 10 ms, round-robin over the edge clusters.
     const cordoned = new Map<string, boolean>();
     let failed = 0;
+    let retried = 0;
+    /** Admin request failures (and retries) by reason. */
+    const failures = new Map<string, number>();
     let cursor = 0;
     let rssPeak = rssSubscribed;
     const simPid = children[0]?.pid ?? 0;
@@ -206,24 +218,30 @@ async function main(): Promise<void> {
           const times = sentAt.get(c.name) ?? [];
           times.push(performance.now());
           sentAt.set(c.name, times);
-          const p = postJson(
-            `${ready.adminUrl}/clusters/${c.name}/nodes/${c.name}-rpi-1/cordon`,
-            { cordoned: next },
-            adminAgent,
-          )
-            .then(
-              (r) => {
-                if (r.status !== 200) {
-                  failed += 1;
-                  return;
-                }
-                const at = Date.parse((JSON.parse(r.body) as { appliedAt: string }).appliedAt);
-                const list = appliedAt.get(name) ?? [];
-                list.push(at);
-                appliedAt.set(name, list);
-              },
-              () => void (failed += 1),
-            )
+          // Setting the cordon to an explicit value is idempotent, so a request that failed
+          // on its connection is sent again once (counted and reported with its reason).
+          const url = `${ready.adminUrl}/clusters/${c.name}/nodes/${c.name}-rpi-1/cordon`;
+          const post = () => postJson(url, { cordoned: next }, adminAgent);
+          const p = post()
+            .catch((e: unknown) => {
+              retried += 1;
+              failures.set(`retried: ${String(e)}`, (failures.get(`retried: ${String(e)}`) ?? 0) + 1);
+              return post();
+            })
+            .then((r) => {
+              if (r.status !== 200) throw new Error(`HTTP ${r.status} ${r.body.slice(0, 200)}`);
+              const at = Date.parse((JSON.parse(r.body) as { appliedAt: string }).appliedAt);
+              const list = appliedAt.get(name) ?? [];
+              list.push(at);
+              appliedAt.set(name, list);
+            })
+            .catch((e: unknown) => {
+              // Not applied: the change is not expected, and the node keeps its state.
+              failed += 1;
+              failures.set(String(e), (failures.get(String(e)) ?? 0) + 1);
+              times.pop();
+              cordoned.set(name, !next);
+            })
             .finally(() => busy.delete(name));
           inflight.add(p);
           void p.finally(() => inflight.delete(p));
@@ -286,6 +304,7 @@ async function main(): Promise<void> {
     };
     const received = receivedTotal() - receivedBefore;
     const duplicates = subs.reduce((n, s) => n + s.duplicates, 0);
+    const ended = subs.filter((s) => s.ended !== undefined);
     const l = stats(latencies);
     const ch = latencyFromChange();
     const f = stats(fanout);
@@ -296,12 +315,14 @@ async function main(): Promise<void> {
         value: `${FLEET_WIDE} / ${subs.filter((s) => s.filter.clusters).length} / ${subs.filter((s) => s.filter.sites).length}`,
       },
       'changes sent': { value: sent },
-      'admin requests failed': { value: failed },
+      'admin requests failed (their changes not expected)': { value: failed },
+      'admin requests sent again after a connection error': { value: retried },
       'send rate (events/s)': { value: +(sent / sendSeconds).toFixed(0) },
       'deliveries expected': { value: expected },
       'deliveries received': { value: received },
       'lost (expected - received)': { value: expected - received },
       duplicates: { value: duplicates },
+      'subscriptions ended before the run did': { value: ended.length },
       'delivery rate (msgs/s)': { value: +(received / sendSeconds).toFixed(0) },
       'warm-up changes before the burst; their latency p50 / p99 (ms)': {
         value: warm ? `${WARMUP_CHANGES}; ${warm.p50.toFixed(1)} / ${warm.p99.toFixed(1)}` : 'none',
@@ -324,6 +345,24 @@ async function main(): Promise<void> {
     };
     console.log('\nresults');
     console.table(rows);
+    for (const [reason, n] of failures) console.log(`admin requests: ${n} x ${reason}`);
+    if (expected !== received) {
+      // Where the deliveries went missing: per cluster, the changes sent and applied, and what
+      // the subscribers that follow it received (all short by the same count points at the
+      // gateway or the simulator, one short subscriber at that subscriber).
+      const short: string[] = [];
+      for (const [cluster, times] of sentAt) {
+        const following = subs.filter((s) => s.matches(cluster, siteOf.get(cluster) ?? ''));
+        const got = following.map((s) => s.received.get(cluster) ?? 0);
+        if (got.every((g) => g === times.length)) continue;
+        short.push(
+          `${cluster}: ${times.length} changes sent, ${appliedAt.get(cluster)?.length ?? 0} applied; received by its ${following.length} subscribers: ${got.join(' ')}`,
+        );
+      }
+      console.log(`deliveries missing, by cluster (${short.length}):\n${short.slice(0, 20).join('\n')}`);
+      for (const s of ended.slice(0, 10))
+        console.log(`subscription ${subs.indexOf(s)} (${JSON.stringify(s.filter)}): ${s.ended}`);
+    }
     if (values.timeline) {
       // Latency from the simulator's change, by the second of receipt: where the tail comes from.
       const t0 = receipts[0]?.at ?? 0;
