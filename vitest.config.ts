@@ -12,9 +12,9 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'sim/**/*.test.ts', 'gateway/**/*.test.ts'],
-    // Tests and examples import the built SDK (what npm pack ships): build it first.
-    // The gateway imports #client-node and #kysely from dist/vendor/: bundle them first.
-    globalSetup: ['test/sdk/build-sdk.ts', 'test/bundle-dependencies.ts'],
+    // Tests and examples import the built SDK (what npm pack ships), and the gateway imports
+    // #client-node and #kysely from dist/vendor/: build both first.
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Tests start real HTTPS servers and spawn kubectl; two cores do not gain from more forks.

@@ -189,6 +189,7 @@ async function main(): Promise<void> {
     let retried = 0;
     /** Admin request failures (and retries) by reason. */
     const failures = new Map<string, number>();
+    const tally = (reason: string): void => void failures.set(reason, (failures.get(reason) ?? 0) + 1);
     let cursor = 0;
     let rssPeak = rssSubscribed;
     const simPid = children[0]?.pid ?? 0;
@@ -225,7 +226,7 @@ async function main(): Promise<void> {
           const p = post()
             .catch((e: unknown) => {
               retried += 1;
-              failures.set(`retried: ${String(e)}`, (failures.get(`retried: ${String(e)}`) ?? 0) + 1);
+              tally(`retried: ${String(e)}`);
               return post();
             })
             .then((r) => {
@@ -238,7 +239,7 @@ async function main(): Promise<void> {
             .catch((e: unknown) => {
               // Not applied: the change is not expected, and the node keeps its state.
               failed += 1;
-              failures.set(String(e), (failures.get(String(e)) ?? 0) + 1);
+              tally(String(e));
               times.pop();
               cordoned.set(name, !next);
             })

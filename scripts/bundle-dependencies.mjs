@@ -13,7 +13,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { argv } from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -25,7 +24,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  * "exports" map, so the path is public): its index also evaluates the copy, exec and attach
  * helpers, which load tar-fs and ws.
  */
-export const BUNDLES = [
+const BUNDLES = [
   {
     file: 'client-node.js',
     pkg: '@kubernetes/client-node',
@@ -43,47 +42,39 @@ function packageDirOf(file, pkg) {
   return file.slice(0, at + marker.length);
 }
 
-/** Writes dist/vendor/<file> for every bundle; returns their paths. */
-export async function bundleDependencies() {
-  const written = [];
-  for (const { file, pkg, from, names } of BUNDLES) {
-    const entry = fileURLToPath(import.meta.resolve(from));
-    const packageDir = packageDirOf(entry, pkg);
-    const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
-    const outfile = join(ROOT, 'dist', 'vendor', file);
-    const result = await build({
-      stdin: { contents: `export { ${names.join(', ')} } from ${JSON.stringify(entry)};`, resolveDir: ROOT },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      // Bare imports (the package's dependencies) stay imports; its own files, reached from
-      // the entry by relative paths, are bundled.
-      packages: 'external',
-      outfile,
-      metafile: true,
-      logLevel: 'warning',
-      banner: {
-        js: `// ${pkg} ${version} (${names.join(', ')}), bundled by scripts/bundle-dependencies.mjs; do not edit.`,
-      },
-    });
-    // The bundle resolves a dependency from dist/vendor, the package from its own directory:
-    // the same module unless npm nested another version under the package.
-    for (const output of Object.values(result.metafile.outputs)) {
-      for (const imp of output.imports) {
-        if (!imp.external || imp.path.startsWith('node:')) continue;
-        const parts = imp.path.split('/');
-        const dep = imp.path.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-        if (existsSync(join(packageDir, 'node_modules', dep))) {
-          throw new Error(
-            `${pkg} has its own copy of ${dep} (${join(packageDir, 'node_modules', dep)}), which the bundle would not load; align the versions in package-lock.json`,
-          );
-        }
+for (const { file, pkg, from, names } of BUNDLES) {
+  const entry = fileURLToPath(import.meta.resolve(from));
+  const packageDir = packageDirOf(entry, pkg);
+  const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+  const outfile = join(ROOT, 'dist', 'vendor', file);
+  const result = await build({
+    stdin: { contents: `export { ${names.join(', ')} } from ${JSON.stringify(entry)};`, resolveDir: ROOT },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Bare imports (the package's dependencies) stay imports; its own files, reached from
+    // the entry by relative paths, are bundled.
+    packages: 'external',
+    outfile,
+    metafile: true,
+    logLevel: 'warning',
+    banner: {
+      js: `// ${pkg} ${version} (${names.join(', ')}), bundled by scripts/bundle-dependencies.mjs; do not edit.`,
+    },
+  });
+  // The bundle resolves a dependency from dist/vendor, the package from its own directory:
+  // the same module unless npm nested another version under the package.
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const imp of output.imports) {
+      if (!imp.external || imp.path.startsWith('node:')) continue;
+      const parts = imp.path.split('/');
+      const dep = imp.path.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+      if (existsSync(join(packageDir, 'node_modules', dep))) {
+        throw new Error(
+          `${pkg} has its own copy of ${dep} (${join(packageDir, 'node_modules', dep)}), which the bundle would not load; align the versions in package-lock.json`,
+        );
       }
     }
-    written.push(outfile);
   }
-  return written;
 }
-
-if (argv[1] === fileURLToPath(import.meta.url)) await bundleDependencies();
