@@ -33,7 +33,11 @@ export class EventSubscription<T> implements AsyncIterableIterator<T> {
   private live = false;
   private ended = false;
   private readonly buffer: T[] = [];
-  private wake: (() => void) | undefined;
+  /**
+   * The consumer's pending next(), when it found the buffer empty. One at a time: a
+   * subscription has one reader (graphql-ws asks for the next event once it has sent one).
+   */
+  private waiter: ((r: IteratorResult<T>) => void) | undefined;
 
   constructor(private readonly options: EventSubscriptionOptions<T>) {
     this.position = options.after;
@@ -59,21 +63,25 @@ export class EventSubscription<T> implements AsyncIterableIterator<T> {
       }
       this.buffer.push(value);
     }
-    this.wake?.();
+    const waiter = this.waiter;
+    if (waiter !== undefined && this.buffer.length > 0) {
+      this.waiter = undefined;
+      waiter({ value: this.buffer.shift() as T, done: false });
+    }
   }
 
-  async next(): Promise<IteratorResult<T>> {
-    for (;;) {
-      const value = this.buffer.shift();
-      if (value !== undefined) return { value, done: false };
-      if (this.ended) return { value: undefined, done: true };
-      if (!this.live) {
-        await this.catchUp();
-        continue;
-      }
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = undefined;
-    }
+  /**
+   * The next matching event. Not an async function: a dashboard waits most of the time, and
+   * what a pending next() holds (here one promise and its resolver) lives until the next
+   * event, long enough to be moved to V8's old generation. With 1,000 subscribers an async
+   * chain's frames made up most of what the gateway promoted under a burst of events, and
+   * so brought on the full collections that stall it.
+   */
+  next(): Promise<IteratorResult<T>> {
+    if (this.buffer.length > 0) return Promise.resolve({ value: this.buffer.shift() as T, done: false });
+    if (this.ended) return Promise.resolve({ value: undefined, done: true });
+    if (!this.live) return this.catchUp().then(() => this.next());
+    return new Promise((resolve) => (this.waiter = resolve));
   }
 
   async return(): Promise<IteratorResult<T>> {
@@ -111,7 +119,9 @@ export class EventSubscription<T> implements AsyncIterableIterator<T> {
     if (this.ended) return;
     this.ended = true;
     this.buffer.length = 0;
-    this.wake?.();
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.({ value: undefined, done: true });
     this.options.onEnd();
   }
 }

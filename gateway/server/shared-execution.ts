@@ -27,9 +27,6 @@ import {
   type ExecutionResult,
 } from 'graphql';
 
-/** Events whose results are kept, most recent first out last; older events execute again. */
-const RECENT_EVENTS = 1024;
-
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
 /** The share key of an operation, or undefined when it selects more than one root field. */
@@ -53,8 +50,18 @@ export function shareKey(args: ExecutionArgs): string | undefined {
 export function createSharedSubscribe(): (
   args: ExecutionArgs,
 ) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-  /** Per recent event object: its results by share key. Insertion order is age. */
-  const recent = new Map<object, Map<string, Result>>();
+  /**
+   * Per event object: its results by share key. Kept until the current turn of the event
+   * loop ends: the subscribers that keep up get a published event within the turn that
+   * publishes it, and one that is behind executes it again later. Kept longer (it was the
+   * last 1,024 events), the results lived long enough to be promoted to V8's old generation.
+   */
+  let recent = new Map<object, Map<string, Result>>();
+  let clearScheduled = false;
+  const clear = () => {
+    recent = new Map();
+    clearScheduled = false;
+  };
 
   const resultFor = (payload: unknown, key: string, args: ExecutionArgs): Result => {
     const run = (): Result => execute({ ...args, rootValue: payload });
@@ -63,9 +70,9 @@ export function createSharedSubscribe(): (
     if (!byKey) {
       byKey = new Map();
       recent.set(payload, byKey);
-      if (recent.size > RECENT_EVENTS) {
-        const oldest = recent.keys().next();
-        if (!oldest.done) recent.delete(oldest.value);
+      if (!clearScheduled) {
+        clearScheduled = true;
+        setImmediate(clear);
       }
     }
     let result = byKey.get(key);
@@ -82,18 +89,21 @@ export function createSharedSubscribe(): (
     if (!(Symbol.asyncIterator in source)) return source;
     const events = source[Symbol.asyncIterator]();
     const done = (): IteratorResult<ExecutionResult> => ({ value: undefined, done: true });
+    const asNext = (value: ExecutionResult): IteratorResult<ExecutionResult> => ({ value, done: false });
+    const toResult = (
+      r: IteratorResult<unknown>,
+    ): IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>> => {
+      if (r.done) return done();
+      const value =
+        key === undefined ? execute({ ...args, rootValue: r.value }) : resultFor(r.value, key, args);
+      return value instanceof Promise ? value.then(asNext) : asNext(value);
+    };
     // Not an async generator: return() must reach the event stream at once, even while a
-    // next() is waiting for the next event, so the subscriber is released immediately.
+    // next() is waiting for the next event, so the subscriber is released immediately. And
+    // next() is a plain promise chain, not an async function: a pending next() lives until
+    // the subscriber's next event (see EventSubscription.next).
     const mapped: AsyncIterableIterator<ExecutionResult> = {
-      async next() {
-        const r = await events.next();
-        if (r.done) return done();
-        const value =
-          key === undefined
-            ? await execute({ ...args, rootValue: r.value })
-            : await resultFor(r.value, key, args);
-        return { value, done: false };
-      },
+      next: () => events.next().then(toResult),
       async return() {
         await events.return?.();
         return done();
