@@ -207,6 +207,32 @@ describe('event subscription', () => {
     expect((await sub.next()).done).toBe(true);
     await log.close();
   });
+
+  it('answers a next() that is waiting for an event with done once the subscription returns', async () => {
+    const log = await EventLog.open(await openStore(), logger);
+    let ended = 0;
+    const sub = new EventSubscription<number>({
+      log,
+      after: 0,
+      select: (e) => e.seq,
+      bufferLimit: 5,
+      onOverflow: () => undefined,
+      onEnd: () => (ended += 1),
+    });
+    log.onPublish((batch) => sub.offer(batch));
+    const first = sub.next();
+    log.append(event('c', 1));
+    expect(await first).toEqual({ value: 1, done: false });
+    const waiting = sub.next();
+    await sub.return();
+    expect(await waiting).toEqual({ value: undefined, done: true });
+    expect(ended).toBe(1);
+    // Published after the end: not delivered.
+    log.append(event('c', 2));
+    await published(log, 2);
+    expect(await sub.next()).toEqual({ value: undefined, done: true });
+    await log.close();
+  });
 });
 
 function node(
