@@ -51,7 +51,7 @@ export function coalesceWrites(ws: WebSocket, socket: Socket): void {
     // Queued behind the cork: report it sent now. A write that fails later closes the socket,
     // which ends its subscriptions; the error itself goes to the socket's 'error' listeners.
     send(data, options, ignoreError);
-    queueMicrotask(() => callback());
+    queueMicrotask(callback);
   }) as WebSocket['send'];
 }
 

@@ -185,48 +185,29 @@ describe('event subscription', () => {
 
   it('ends a subscriber whose buffer overflows and tells its owner once', async () => {
     const log = await EventLog.open(await openStore(), logger);
-    let overflows = 0;
-    let ended = 0;
-    const sub = new EventSubscription<number>({
-      log,
-      after: 0,
-      select: (e) => e.seq,
-      bufferLimit: 5,
-      onOverflow: () => (overflows += 1),
-      onEnd: () => (ended += 1),
-    });
-    log.onPublish((batch) => sub.offer(batch));
+    const { sub, counts } = followLog(log, 5);
     const first = sub.next();
     log.append(event('c', 1));
     expect((await first).value).toBe(1);
     // Not read: 6 events are one too many.
     for (let i = 2; i <= 8; i++) log.append(event('c', i));
     await published(log, 8);
-    expect(overflows).toBe(1);
-    expect(ended).toBe(1);
+    expect(counts.overflows).toBe(1);
+    expect(counts.ended).toBe(1);
     expect((await sub.next()).done).toBe(true);
     await log.close();
   });
 
   it('answers a next() that is waiting for an event with done once the subscription returns', async () => {
     const log = await EventLog.open(await openStore(), logger);
-    let ended = 0;
-    const sub = new EventSubscription<number>({
-      log,
-      after: 0,
-      select: (e) => e.seq,
-      bufferLimit: 5,
-      onOverflow: () => undefined,
-      onEnd: () => (ended += 1),
-    });
-    log.onPublish((batch) => sub.offer(batch));
+    const { sub, counts } = followLog(log, 5);
     const first = sub.next();
     log.append(event('c', 1));
     expect(await first).toEqual({ value: 1, done: false });
     const waiting = sub.next();
     await sub.return();
     expect(await waiting).toEqual({ value: undefined, done: true });
-    expect(ended).toBe(1);
+    expect(counts.ended).toBe(1);
     // Published after the end: not delivered.
     log.append(event('c', 2));
     await published(log, 2);
@@ -234,6 +215,24 @@ describe('event subscription', () => {
     await log.close();
   });
 });
+
+/** A subscription to every event of log from its start, fed as the log publishes, counting its overflows and its end. */
+function followLog(
+  log: EventLog,
+  bufferLimit: number,
+): { sub: EventSubscription<number>; counts: { overflows: number; ended: number } } {
+  const counts = { overflows: 0, ended: 0 };
+  const sub = new EventSubscription<number>({
+    log,
+    after: 0,
+    select: (e) => e.seq,
+    bufferLimit,
+    onOverflow: () => (counts.overflows += 1),
+    onEnd: () => (counts.ended += 1),
+  });
+  log.onPublish((batch) => sub.offer(batch));
+  return { sub, counts };
+}
 
 function node(
   overrides: { uid?: string; ready?: string; unschedulable?: boolean; disk?: string } = {},
