@@ -5,8 +5,9 @@
  *
  * - most follow one site (spread over every site), some a few clusters, and a few the whole
  *   fleet's arm64 nodes (--fleet-wide), so each event reaches a realistic handful of them
- * - a warm-up of --warmup-changes node changes (300; 0 for none) at 100/s over 50 clusters,
- *   its latency reported apart, so the burst measures compiled code, not V8 warming up
+ * - a warm-up of --warmup-changes node changes (1,500; 0 for none) at --warmup-rate (250/s)
+ *   over 50 clusters, its latency reported apart, so the burst measures optimised code, not
+ *   V8 compiling it
  * - then a burst of real node changes (cordon / uncordon through the simulator's admin API)
  *   at --rate events/s for --seconds, round-robin over every edge cluster
  *
@@ -37,7 +38,8 @@ const { values } = parseArgs({
     'fleet-wide': { type: 'string', default: '10' },
     rate: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '10' },
-    'warmup-changes': { type: 'string', default: '300' },
+    'warmup-changes': { type: 'string', default: '1500' },
+    'warmup-rate': { type: 'string', default: '250' },
     timeline: { type: 'boolean', default: false },
   },
 });
@@ -48,7 +50,7 @@ const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const WARMUP_CHANGES = Number(values['warmup-changes']);
 /** The warm-up's pace and spread: a few changes a second over a few clusters. */
-const WARMUP_RATE = 100;
+const WARMUP_RATE = Number(values['warmup-rate']);
 const WARMUP_CLUSTERS = 50;
 
 interface Filter {
@@ -274,11 +276,12 @@ async function main(): Promise<void> {
       }
     };
 
-    // The warm-up: a few hundred changes at a slow pace over a few clusters, so the measured
-    // burst does not run through code that V8 has not compiled yet. Run cold (--warmup-changes
-    // 0), the first two seconds of a burst cost the simulator about 1.6x the CPU of later ones
-    // and the whole machine saturates; a warm-up over 50 clusters removes it as well as one over
-    // all of them does, so it is code warming up, not per-cluster state (docs/benchmarks.md).
+    // The warm-up: changes over a few clusters, so the measured burst does not run through
+    // code that V8 has not optimised yet. What counts is how many: V8's log of one run
+    // (--log-function-events) showed the simulator's controllers optimised by TurboFan only in
+    // the burst's first second after a warm-up of 300 changes (about 0.8 s of compiling on its
+    // helper threads, with both cores already busy), and during the warm-up after 1,500
+    // (docs/benchmarks.md, fourth session of 2026-12-07).
     let warm: { p50: number; p99: number } | undefined;
     if (WARMUP_CHANGES > 0) {
       await burst(WARMUP_CHANGES / WARMUP_RATE, WARMUP_RATE, edge.slice(0, WARMUP_CLUSTERS));
@@ -367,6 +370,7 @@ async function main(): Promise<void> {
     if (values.timeline) {
       // Latency from the simulator's change, by the second of receipt: where the tail comes from.
       const t0 = receipts[0]?.at ?? 0;
+      console.log(`timeline from the first receipt, ${new Date(t0).toISOString()} (${t0})`);
       const bySecond = new Map<number, number[]>();
       for (const r of receipts) {
         const t = appliedAt.get(r.cluster)?.[r.k];
