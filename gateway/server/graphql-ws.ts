@@ -7,9 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
   GraphQLError,
-  parse,
   specifiedRules,
-  validate,
   type ExecutionResult,
   type FormattedExecutionResult,
   type GraphQLFormattedError,
@@ -25,6 +23,7 @@ import { formatFleetError } from '../graphql/format-error.js';
 import type { FleetGateway } from '../service/fleet-gateway.js';
 import type { TokenAuth } from './auth.js';
 import { coalesceWrites } from './coalesce-writes.js';
+import { DocumentCache } from './document-cache.js';
 import { RawPayload, rawPayloadReplacer, spliceRawPayloads } from './raw-payload.js';
 import { createSharedSubscribe } from './shared-execution.js';
 
@@ -63,6 +62,7 @@ export interface GraphqlWsOptions {
 export function attachGraphqlWs(options: GraphqlWsOptions): () => Promise<void> {
   const wss = new WebSocketServer({ server: options.server, path: options.path, maxPayload: 1024 * 1024 });
   const rules = [...specifiedRules, ...options.rules];
+  const documents = new DocumentCache(options.schema, rules);
   const format = (r: ExecutionResult, ctx: GatewayContext | undefined): FormattedExecutionResult => {
     const errors: GraphQLFormattedError[] = (r.errors ?? []).map((e) => options.formatError(e.toJSON(), e));
     for (const p of ctx?.problems ?? []) errors.push(formatFleetError(p.error, { path: [...p.path] }));
@@ -83,7 +83,6 @@ export function attachGraphqlWs(options: GraphqlWsOptions): () => Promise<void> 
   const disposable = useServer<Record<string, unknown>, { actor: string }>(
     {
       schema: options.schema,
-      validate: (schema, doc) => validate(schema, doc, rules),
       // One execution per event and selection, shared by the subscribers that select alike.
       subscribe: createSharedSubscribe(),
       onConnect: (ctx) => {
@@ -128,7 +127,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): () => Promise<void> 
         // graphql-ws puts whatever onNext returns in the message; the replacer serialises it.
         return raw as unknown as FormattedExecutionResult;
       },
-      // Called for errors before execution: parse and validation (limits carry their own code).
+      // Parses and validates (through the document cache), so graphql-ws does neither; errors
+      // before execution (limits carry their own code) go to onError.
       onSubscribe: (ctx, _id, payload) => {
         // graphql-ws has registered this operation already when it calls onSubscribe.
         const open = Object.keys(ctx.subscriptions).length;
@@ -140,13 +140,14 @@ export function attachGraphqlWs(options: GraphqlWsOptions): () => Promise<void> 
             ),
           ];
         }
-        try {
-          parse(payload.query);
-          return undefined;
-        } catch (e) {
-          if (e instanceof GraphQLError) return [e];
-          throw e;
-        }
+        const parsed = documents.get(payload.query);
+        if ('errors' in parsed) return parsed.errors;
+        return {
+          schema: options.schema,
+          document: parsed.document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+        };
       },
       onError: (_ctx, _id, _payload, errors) => errors.map(formatRequestError),
     },
