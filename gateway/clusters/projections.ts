@@ -8,6 +8,7 @@
  * own, several hundred bytes per object), and values that recur across objects and clusters
  * (condition reasons and messages, versions, timestamps) are kept once (`shared`).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { architectureFromKube, type Architecture } from '../vocabulary.js';
 
 /** Label or selector map. */
@@ -211,6 +212,26 @@ function resources(v: unknown): NodeResources {
 }
 
 const ROLE_PREFIX = 'node-role.kubernetes.io/';
+
+/**
+ * `next`, with every field whose value equals `previous`'s (deeply) pointing at `previous`'s
+ * value instead. A watch event carries the whole object, so each change of a node made fresh
+ * labels, conditions, resources and addresses that the cache then kept until the node's next
+ * change, long enough to reach V8's old generation; a cordon changes two fields. With the
+ * unchanged parts shared, the copies die young. Both are projections of one object, which are
+ * never modified once made, so sharing their parts is safe.
+ */
+export function reuseUnchanged<P extends object>(previous: P, next: P): P {
+  const prev = previous as Record<string, unknown>;
+  const out = next as Record<string, unknown>;
+  for (const key of Object.keys(out)) {
+    const value = out[key];
+    const kept = prev[key];
+    if (value !== kept && typeof value === 'object' && value !== null && isDeepStrictEqual(value, kept))
+      out[key] = kept;
+  }
+  return next;
+}
 
 /** Projects a Node. */
 export function projectNode(obj: unknown): NodeProjection | undefined {

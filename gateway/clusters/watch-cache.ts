@@ -10,6 +10,7 @@ import { AbortFlag } from './abort-flag.js';
 import { backoffDelay, sleep, type BackoffOptions } from './backoff.js';
 import { CACHED_KINDS, type CachedKind, type CachedKindSpec, type ProjectionByKind } from './cached-kinds.js';
 import { ClusterRequestError, isClusterRequestError } from './cluster-errors.js';
+import { reuseUnchanged } from './projections.js';
 import type { KubeClient, WatchEvent } from './kube-client.js';
 
 /** A change to a cache's contents, as listeners see it. */
@@ -294,7 +295,8 @@ export class WatchCache<K extends CachedKind> {
         let ns = fresh.get(p.namespace);
         if (!ns) fresh.set(p.namespace, (ns = new Map()));
         if (!ns.has(p.name)) count += 1;
-        ns.set(p.name, p);
+        const before = this.objects.get(p.namespace)?.get(p.name);
+        ns.set(p.name, before === undefined ? p : reuseUnchanged(before, p));
       }
       continueToken = page.continueToken;
     } while (continueToken !== undefined && !signal.aborted);
@@ -342,11 +344,12 @@ export class WatchCache<K extends CachedKind> {
     if (typeof rv === 'string' && rv !== '') this.rv = rv;
   }
 
-  private upsert(p: ProjectionByKind[K]): void {
-    let ns = this.objects.get(p.namespace);
-    if (!ns) this.objects.set(p.namespace, (ns = new Map()));
-    const previous = ns.get(p.name);
+  private upsert(next: ProjectionByKind[K]): void {
+    let ns = this.objects.get(next.namespace);
+    if (!ns) this.objects.set(next.namespace, (ns = new Map()));
+    const previous = ns.get(next.name);
     if (previous === undefined) this.count += 1;
+    const p = previous === undefined ? next : reuseUnchanged(previous, next);
     ns.set(p.name, p);
     this.notify({ type: 'upsert', previous, current: p });
   }

@@ -98,6 +98,30 @@ describe('watch cache', () => {
     );
   });
 
+  it('keeps the unchanged parts of a changed node shared with its previous projection', async () => {
+    const cache = nodeCache('edge-1');
+    cache.start();
+    expect(await cache.whenSynced(3000)).toBe(true);
+    const name = cache.list()[0]?.name ?? '';
+    const before = cache.get('', name);
+    if (!before) throw new Error('no node cached');
+    edge.controllers.setCordoned(name, true);
+    await eventually(() => cache.get('', name)?.unschedulable === true, 3000, 'the cordon');
+    const after = cache.get('', name);
+    if (!after) throw new Error('node gone');
+    expect(after).not.toBe(before);
+    // What the cordon did not touch is the previous projection's own value, not an equal copy...
+    expect(after.labels).toBe(before.labels);
+    expect(after.conditions).toBe(before.conditions);
+    expect(after.capacity).toBe(before.capacity);
+    expect(after.addresses).toBe(before.addresses);
+    // ...and what it changed is new.
+    expect(after.taints).not.toEqual(before.taints);
+    edge.controllers.setCordoned(name, false);
+    await eventually(() => cache.get('', name)?.taints.length === before.taints.length, 3000, 'the uncordon');
+    expect(cache.get('', name)?.unschedulable).toBe(false);
+  });
+
   it('resumes a stream the server ended from the last resourceVersion, without a list', async () => {
     const cache = nodeCache('edge-1');
     cache.start();
