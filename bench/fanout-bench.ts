@@ -279,9 +279,9 @@ async function main(): Promise<void> {
     // The warm-up: changes over a few clusters, so the measured burst does not run through
     // code that V8 has not optimised yet. What counts is how many: V8's log of one run
     // (--log-function-events) showed the simulator's controllers optimised by TurboFan only in
-    // the burst's first second after a warm-up of 300 changes (about 0.8 s of compiling on its
-    // helper threads, with both cores already busy), and during the warm-up after 1,500
-    // (docs/benchmarks.md, fourth session of 2026-12-07).
+    // the burst's first seconds after a warm-up of 300 changes (0.6 s of compiling on its
+    // helper threads in the first three, with both cores already busy), and during the warm-up
+    // after 1,500 (docs/benchmarks.md, fourth session of 2026-12-07).
     let warm: { p50: number; p99: number } | undefined;
     if (WARMUP_CHANGES > 0) {
       await burst(WARMUP_CHANGES / WARMUP_RATE, WARMUP_RATE, edge.slice(0, WARMUP_CLUSTERS));

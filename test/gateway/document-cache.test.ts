@@ -36,12 +36,17 @@ describe('DocumentCache', () => {
   it('stays within its bounds: the least recently used text goes first, an oversized text is not kept', () => {
     const cache = new DocumentCache(schema, rules, { max: 2, maxChars: 10_000 });
     const first = cache.get(text);
-    cache.get(`${text} `);
+    const second = cache.get(`${text} `);
     cache.get(text); // used again: the second text is now the least recently used
     cache.get(`${text}  `);
     expect(cache.size).toBe(2);
     const again = cache.get(text);
     expect('document' in again && 'document' in first && again.document === first.document).toBe(true);
+    // The second text was let go: it is parsed anew.
+    const secondAgain = cache.get(`${text} `);
+    expect(
+      'document' in secondAgain && 'document' in second && secondAgain.document !== second.document,
+    ).toBe(true);
     const long = `${text}${' '.repeat(10_000)}`;
     expect('document' in cache.get(long)).toBe(true);
     expect(cache.size).toBe(2);
