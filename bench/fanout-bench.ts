@@ -49,7 +49,7 @@ const FLEET_WIDE = Number(values['fleet-wide']);
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const WARMUP_CHANGES = Number(values['warmup-changes']);
-/** The warm-up's pace and spread: a few changes a second over a few clusters. */
+/** The warm-up's pace and spread (see the warm-up in main). */
 const WARMUP_RATE = Number(values['warmup-rate']);
 const WARMUP_CLUSTERS = 50;
 

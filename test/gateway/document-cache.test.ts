@@ -1,4 +1,4 @@
-import { specifiedRules } from 'graphql';
+import { specifiedRules, type DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildSchema } from '../../gateway/graphql/schema.js';
 import { DocumentCache } from '../../gateway/server/document-cache.js';
@@ -7,48 +7,55 @@ const schema = buildSchema();
 const rules = [...specifiedRules];
 const text = `subscription { nodeEvents(where: { types: [NODE_CORDONED] }) { cluster type cursor } }`;
 
+/** The document the cache gives for text; fails the test when it gives errors instead. */
+function documentOf(cache: DocumentCache, query: string): DocumentNode {
+  const r = cache.get(query);
+  if ('errors' in r) throw new Error(`expected a document, got ${r.errors.map((e) => e.message).join('; ')}`);
+  return r.document;
+}
+
+/** The first error message the cache gives for text; fails the test when it gives a document. */
+function errorOf(cache: DocumentCache, query: string): string {
+  const r = cache.get(query);
+  if (!('errors' in r)) throw new Error('expected errors, got a document');
+  return r.errors[0]?.message ?? '';
+}
+
 describe('DocumentCache', () => {
   it('hands every subscription sending the same text one document, parsed and validated once', () => {
     const cache = new DocumentCache(schema, rules);
-    const a = cache.get(text);
-    const b = cache.get(text);
-    expect('document' in a && 'document' in b).toBe(true);
-    if (!('document' in a) || !('document' in b)) return;
-    expect(b.document).toBe(a.document);
+    const a = documentOf(cache, text);
+    expect(documentOf(cache, text)).toBe(a);
     expect(cache.size).toBe(1);
     // Another text is another document.
-    const other = cache.get(`${text} `);
-    expect('document' in other && other.document).not.toBe(a.document);
+    expect(documentOf(cache, `${text} `)).not.toBe(a);
     expect(cache.size).toBe(2);
   });
 
   it('answers syntax and validation errors every time and keeps no document for them', () => {
     const cache = new DocumentCache(schema, rules);
     for (let i = 0; i < 2; i++) {
-      const syntax = cache.get('subscription { nodeEvents { ');
-      expect('errors' in syntax && syntax.errors[0]?.message).toMatch(/^Syntax Error/);
-      const invalid = cache.get('subscription { nodeEvents { noSuchField } }');
-      expect('errors' in invalid && invalid.errors[0]?.message).toMatch(/noSuchField/);
+      expect(errorOf(cache, 'subscription { nodeEvents { ')).toMatch(/^Syntax Error/);
+      expect(errorOf(cache, 'subscription { nodeEvents { noSuchField } }')).toMatch(/noSuchField/);
     }
     expect(cache.size).toBe(0);
   });
 
   it('stays within its bounds: the least recently used text goes first, an oversized text is not kept', () => {
     const cache = new DocumentCache(schema, rules, { max: 2, maxChars: 10_000 });
-    const first = cache.get(text);
-    const second = cache.get(`${text} `);
-    cache.get(text); // used again: the second text is now the least recently used
-    cache.get(`${text}  `);
+    const first = documentOf(cache, text);
+    const second = documentOf(cache, `${text} `);
+    documentOf(cache, text); // used again: the second text is now the least recently used
+    documentOf(cache, `${text}  `);
     expect(cache.size).toBe(2);
-    const again = cache.get(text);
-    expect('document' in again && 'document' in first && again.document === first.document).toBe(true);
+    expect(documentOf(cache, text)).toBe(first);
     // The second text was let go: it is parsed anew.
-    const secondAgain = cache.get(`${text} `);
-    expect(
-      'document' in secondAgain && 'document' in second && secondAgain.document !== second.document,
-    ).toBe(true);
-    const long = `${text}${' '.repeat(10_000)}`;
-    expect('document' in cache.get(long)).toBe(true);
+    const secondAgain = documentOf(cache, `${text} `);
+    expect(secondAgain).not.toBe(second);
+    // An oversized text is answered but not kept: it evicts nothing.
+    documentOf(cache, `${text}${' '.repeat(10_000)}`);
     expect(cache.size).toBe(2);
+    expect(documentOf(cache, text)).toBe(first);
+    expect(documentOf(cache, `${text} `)).toBe(secondAgain);
   });
 });
