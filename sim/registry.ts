@@ -126,7 +126,7 @@ export class Registry {
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
-    meta.uid = randomUUID();
+    meta.uid = newUid();
     meta.creationTimestamp = timestamp(this.now());
     if (strategy.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
@@ -257,7 +257,7 @@ export class Registry {
       }
     }
     const meta = obj.metadata;
-    meta.uid = old.metadata.uid ?? randomUUID();
+    meta.uid = old.metadata.uid ?? newUid();
     meta.name = old.metadata.name ?? '';
     if (old.metadata.namespace !== undefined) meta.namespace = old.metadata.namespace;
     meta.creationTimestamp = old.metadata.creationTimestamp ?? timestamp(this.now());
@@ -560,6 +560,16 @@ function equalExcept(a: unknown, b: unknown, skip: ReadonlySet<string>): boolean
 
 function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * A random UUID as one flat string. Node's randomUUID() joins about 20 pieces, which V8 keeps
+ * as a rope (a ConsString per join, 32 bytes each) for as long as the string lives: every
+ * stored object holds its uid, so in a 1,000-cluster fleet the ropes were about a million heap
+ * objects that each full collection marked. Copied once, a uid is one string of 36 bytes.
+ */
+function newUid(): string {
+  return Buffer.from(randomUUID(), 'latin1').toString('latin1');
 }
 
 function randomSuffix(): string {
