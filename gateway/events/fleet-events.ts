@@ -91,7 +91,7 @@ export class FleetEvents {
   private readonly detachers = new Map<ClusterConnection, () => void>();
   /** Live subscriptions, filed by the clusters or sites they target (see routeKeys). */
   private readonly subscriptions = new SubscriberIndex<
-    Pick<EventSubscription<unknown>, 'offer' | 'return'>
+    Pick<EventSubscription<unknown>, 'offer' | 'return' | 'buffered'>
   >();
   /** Delivered form of recent logged events (a live event is one object for every subscriber it goes to). */
   private readonly deliveredEvents = new WeakMap<LoggedEvent, Delivered<FleetEventData>>();
@@ -217,6 +217,13 @@ export class FleetEvents {
   /** Subscribers connected now. */
   get subscriberCount(): number {
     return this.subscriptions.size;
+  }
+
+  /** Events held for subscribers that are behind (each at most the subscriber buffer). */
+  get heldEvents(): number {
+    let held = 0;
+    for (const s of this.subscriptions.subscribers()) held += s.buffered;
+    return held;
   }
 
   /** Ends every subscription, stops following, and writes what is pending. */

@@ -15,17 +15,18 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { isFleetError } from '../errors.js';
 import { ErrorCode, isErrorCode } from '../vocabulary.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { formatFleetError } from '../graphql/format-error.js';
 import type { FleetGateway } from '../service/fleet-gateway.js';
 import type { TokenAuth } from './auth.js';
-import { coalesceWrites } from './coalesce-writes.js';
+import type { Socket } from 'node:net';
+import { coalesceWrites, EARLY_DONE_BYTES } from './coalesce-writes.js';
 import { DocumentCache } from './document-cache.js';
 import { RawPayload, rawPayloadReplacer, spliceRawPayloads } from './raw-payload.js';
-import { createSharedSubscribe } from './shared-execution.js';
+import { createSharedSubscribe, type DirectSink } from './shared-execution.js';
 
 /** graphql-ws close code for a failed authentication (the client does not retry it). */
 const CLOSE_UNAUTHORIZED = 4401;
@@ -80,11 +81,26 @@ export function attachGraphqlWs(options: GraphqlWsOptions): () => Promise<void> 
   });
   /** Serialised payloads of results shared by several subscribers (one serialisation each). */
   const serialised = new WeakMap<ExecutionResult, RawPayload>();
+  /** The payload of a result, serialised once unless it carries the caller's own problems. */
+  const payloadOf = (result: ExecutionResult, ctx: GatewayContext | undefined): RawPayload => {
+    const own = (ctx?.problems.length ?? 0) > 0;
+    let raw = own ? undefined : serialised.get(result);
+    if (raw === undefined) {
+      raw = new RawPayload(JSON.stringify(format(result, ctx)));
+      if (!own) serialised.set(result, raw);
+    }
+    return raw;
+  };
+  /** Each operation's direct sink, by its context (see directSink). */
+  const sinks = new WeakMap<object, DirectSink>();
   const disposable = useServer<Record<string, unknown>, { actor: string }>(
     {
       schema: options.schema,
-      // One execution per event and selection, shared by the subscribers that select alike.
-      subscribe: createSharedSubscribe(),
+      // One execution per event and selection, shared by the subscribers that select alike;
+      // event-log subscriptions push their results straight to the socket.
+      subscribe: createSharedSubscribe({
+        sinkFor: (args) => (args.contextValue ? sinks.get(args.contextValue) : undefined),
+      }),
       onConnect: (ctx) => {
         const params = ctx.connectionParams ?? {};
         const presented =
@@ -104,29 +120,30 @@ export function attachGraphqlWs(options: GraphqlWsOptions): () => Promise<void> 
           return false;
         }
       },
-      context: (ctx): GatewayContext => ({
-        gateway: options.gateway,
-        actor: ctx.extra.actor ?? 'unknown',
-        requestId: randomUUID(),
-        live: options.gateway.reads.liveReader(),
-        closeConnection: (code, reason) => ctx.extra.socket.close(code, reason),
-        problems: [],
-      }),
+      context: (ctx, id): GatewayContext => {
+        const context: GatewayContext = {
+          gateway: options.gateway,
+          actor: ctx.extra.actor ?? 'unknown',
+          requestId: randomUUID(),
+          live: options.gateway.reads.liveReader(),
+          closeConnection: (code, reason) => ctx.extra.socket.close(code, reason),
+          problems: [],
+        };
+        sinks.set(
+          context,
+          directSink(ctx.extra.socket, ctx.extra.request.socket, id, (r) => payloadOf(r, context)),
+        );
+        return context;
+      },
       jsonMessageReplacer: rawPayloadReplacer,
       // The payload, serialised once per result: a shared execution's result is the same
       // object for every subscriber, and without per-caller problems it formats the same.
-      onNext: (_ctx, _id, _payload, args, r) => {
-        const result = r as ExecutionResult;
-        const ctx = args.contextValue as GatewayContext | undefined;
-        const own = (ctx?.problems.length ?? 0) > 0;
-        let raw = own ? undefined : serialised.get(result);
-        if (raw === undefined) {
-          raw = new RawPayload(JSON.stringify(format(result, ctx)));
-          if (!own) serialised.set(result, raw);
-        }
-        // graphql-ws puts whatever onNext returns in the message; the replacer serialises it.
-        return raw as unknown as FormattedExecutionResult;
-      },
+      // graphql-ws puts whatever onNext returns in the message; the replacer serialises it.
+      onNext: (_ctx, _id, _payload, args, r) =>
+        payloadOf(
+          r as ExecutionResult,
+          args.contextValue as GatewayContext | undefined,
+        ) as unknown as FormattedExecutionResult,
       // Parses and validates (through the document cache), so graphql-ws does neither; errors
       // before execution (limits carry their own code) go to onError.
       onSubscribe: (ctx, _id, payload) => {
@@ -156,5 +173,44 @@ export function attachGraphqlWs(options: GraphqlWsOptions): () => Promise<void> 
   return async () => {
     await disposable.dispose();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
+  };
+}
+
+/** Callbacks waiting for a socket to drain, with the one 'drain' listener they share. */
+const drainWaiters = new WeakMap<Socket, Array<() => void>>();
+
+/**
+ * Sends one operation's `next` messages itself, as graphql-ws would write them (id, type,
+ * payload), so an event-log subscription needs no awaited next() and send per event (see
+ * shared-execution.ts). A send reports the connection full once its socket holds
+ * {@link EARLY_DONE_BYTES} unwritten, as graphql-ws's sends then wait (coalesce-writes.ts):
+ * the subscription's bounded buffer takes the events after it, and a subscriber too slow
+ * for that buffer is cut off.
+ */
+function directSink(
+  ws: WebSocket,
+  socket: Socket,
+  id: string,
+  payloadOf: (result: ExecutionResult) => RawPayload,
+): DirectSink {
+  const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  return {
+    send: (result) => {
+      ws.send(`${head}${payloadOf(result).json}}`);
+      return socket.writableLength < EARLY_DONE_BYTES;
+    },
+    whenReady: (callback) => {
+      let waiting = drainWaiters.get(socket);
+      if (waiting === undefined) {
+        const list: Array<() => void> = [];
+        waiting = list;
+        drainWaiters.set(socket, list);
+        socket.once('drain', () => {
+          drainWaiters.delete(socket);
+          for (const waiter of list) waiter();
+        });
+      }
+      waiting.push(callback);
+    },
   };
 }

@@ -15,6 +15,7 @@
  * context (only Query fields do). Operations that do not fit (several root fields) run as
  * usual.
  */
+import { isPushSource } from '../events/event-subscription.js';
 import {
   createSourceEventStream,
   execute,
@@ -28,6 +29,23 @@ import {
 } from 'graphql';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
+
+/**
+ * Where a subscription's results can go directly, instead of through graphql-ws's loop of
+ * one awaited next() and one awaited send per event (graphql-ws.ts makes one per operation).
+ */
+export interface DirectSink {
+  /** Sends one result; false when the connection should be given no more for now. */
+  send(result: ExecutionResult): boolean;
+  /** Calls back once, when the connection can take more after send returned false. */
+  whenReady(callback: () => void): void;
+}
+
+/** Options of {@link createSharedSubscribe}. */
+export interface SharedSubscribeOptions {
+  /** The direct sink for an operation, if its transport has one. */
+  sinkFor?: (args: ExecutionArgs) => DirectSink | undefined;
+}
 
 /** The share key of an operation, or undefined when it selects more than one root field. */
 export function shareKey(args: ExecutionArgs): string | undefined {
@@ -46,10 +64,17 @@ export function shareKey(args: ExecutionArgs): string | undefined {
   return [print(withoutArgs), ...fragments.map((f) => print(f)).sort(), JSON.stringify(variables)].join('\n');
 }
 
-/** A graphql-ws `subscribe` that shares executions between subscribers (see above). */
-export function createSharedSubscribe(): (
-  args: ExecutionArgs,
-) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+/**
+ * A graphql-ws `subscribe` that shares executions between subscribers (see above). When the
+ * operation has a direct sink and its event stream can push (an event-log subscription),
+ * results go to the sink as events are published, and the iterator handed to graphql-ws
+ * only ends: its one next() settles when the subscription does, so graphql-ws still sends
+ * `complete` or the error, and still ends the subscription (return()) when the client
+ * completes it or the socket closes.
+ */
+export function createSharedSubscribe(
+  options: SharedSubscribeOptions = {},
+): (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   /**
    * Per event object: its results by share key. Kept until the current turn of the event
    * loop ends: the subscribers that keep up get a published event within the turn that
@@ -89,6 +114,47 @@ export function createSharedSubscribe(): (
     if (!(Symbol.asyncIterator in source)) return source;
     const events = source[Symbol.asyncIterator]();
     const done = (): IteratorResult<ExecutionResult> => ({ value: undefined, done: true });
+    const sink = isPushSource<unknown>(events) ? options.sinkFor?.(args) : undefined;
+    if (sink !== undefined && isPushSource<unknown>(events)) {
+      /** Sends a result; when the connection is full, pushing resumes once it is ready. */
+      const deliver = (result: ExecutionResult): boolean => {
+        if (sink.send(result)) return true;
+        sink.whenReady(() => events.resume());
+        return false;
+      };
+      let ended: Promise<IteratorResult<ExecutionResult>> | undefined;
+      const pushed: AsyncIterableIterator<ExecutionResult> = {
+        next: () => {
+          // graphql-ws asks once, after it has registered the operation: start pushing then.
+          ended ??= events
+            .push((payload) => {
+              const result =
+                key === undefined ? execute({ ...args, rootValue: payload }) : resultFor(payload, key, args);
+              if (!(result instanceof Promise)) return deliver(result);
+              // A field resolved asynchronously: the events after it wait until it is sent.
+              result.then(
+                (r) => deliver(r) && events.resume(),
+                () => void events.return(),
+              );
+              return false;
+            })
+            .then(done);
+          return ended;
+        },
+        async return() {
+          await events.return();
+          return done();
+        },
+        async throw(e: unknown) {
+          await events.return();
+          throw e;
+        },
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+      };
+      return pushed;
+    }
     const asNext = (value: ExecutionResult): IteratorResult<ExecutionResult> => ({ value, done: false });
     const toResult = (
       r: IteratorResult<unknown>,

@@ -55,6 +55,12 @@ async function published(log: EventLog, seq: number): Promise<void> {
   expect(log.published).toBeGreaterThanOrEqual(seq);
 }
 
+/** Waits (up to 5 s) for condition to hold. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(condition()).toBe(true);
+}
+
 describe('event log', () => {
   it('numbers events in order, publishes them once written, and keeps positions across a reopen', async () => {
     const store = await openStore();
@@ -216,15 +222,92 @@ describe('event subscription', () => {
   });
 });
 
+describe('event subscription, pushed', () => {
+  it('pushes what was missed, then live events as they are published, in order and once each', async () => {
+    const log = await EventLog.open(await openStore(), logger);
+    for (let i = 1; i <= 1200; i++) log.append(event('c', i));
+    await published(log, 1200);
+    const { sub } = followLog(log, 10_000, 100);
+    const got: number[] = [];
+    const ended = sub.push((seq) => {
+      got.push(seq);
+      return true;
+    });
+    // Events keep arriving while it catches up (pages of 500 from the store).
+    let n = 1200;
+    const writer = setInterval(() => {
+      for (let i = 0; i < 20; i++) log.append(event('c', ++n));
+    }, 1);
+    await until(() => sub.isLive && got.length > 1200);
+    clearInterval(writer);
+    await published(log, n);
+    expect(got).toEqual(Array.from({ length: n - 100 }, (_, i) => 101 + i));
+    // A live event reaches the sink during the publish, with nothing awaited in between.
+    log.append(event('c', ++n));
+    await published(log, n);
+    expect(got.at(-1)).toBe(n);
+    await sub.return();
+    await ended;
+    await log.close();
+  });
+
+  it('holds events while the sink is full, resumes in order, and cuts off a sink that stays full', async () => {
+    const log = await EventLog.open(await openStore(), logger);
+    const { sub, counts } = followLog(log, 5);
+    const got: number[] = [];
+    let full = true;
+    const ended = sub.push((seq) => {
+      got.push(seq);
+      return !full;
+    });
+    await until(() => sub.isLive);
+    log.append(event('c', 1));
+    await published(log, 1);
+    expect(got).toEqual([1]);
+    // Full after the first: the next ones wait in the buffer.
+    for (let i = 2; i <= 4; i++) log.append(event('c', i));
+    await published(log, 4);
+    expect(got).toEqual([1]);
+    full = false;
+    sub.resume();
+    expect(got).toEqual([1, 2, 3, 4]);
+    // Full again, and more than the buffer holds: cut off once, and push() settles.
+    full = true;
+    log.append(event('c', 5));
+    for (let i = 6; i <= 11; i++) log.append(event('c', i));
+    await published(log, 11);
+    await ended;
+    expect(got).toEqual([1, 2, 3, 4, 5]);
+    expect(counts).toEqual({ overflows: 1, ended: 1 });
+    await log.close();
+  });
+
+  it('rejects push() when the missed events cannot be read', async () => {
+    const store = await openStore();
+    // Two events in memory: a subscription from the start reads the rest from the store.
+    const log = await EventLog.open(store, logger, { memoryEvents: 2 });
+    for (let i = 1; i <= 5; i++) log.append(event('c', i));
+    await published(log, 5);
+    const { sub, counts } = followLog(log, 5);
+    // The store closed under it: reading the catch-up page fails.
+    await log.close();
+    await store.close();
+    stores = stores.filter((s) => s !== store);
+    await expect(sub.push(() => true)).rejects.toThrow();
+    expect(counts.ended).toBe(1);
+  });
+});
+
 /** A subscription to every event of log from its start, fed as the log publishes, counting its overflows and its end. */
 function followLog(
   log: EventLog,
   bufferLimit: number,
+  after = 0,
 ): { sub: EventSubscription<number>; counts: { overflows: number; ended: number } } {
   const counts = { overflows: 0, ended: 0 };
   const sub = new EventSubscription<number>({
     log,
-    after: 0,
+    after,
     select: (e) => e.seq,
     bufferLimit,
     onOverflow: () => (counts.overflows += 1),

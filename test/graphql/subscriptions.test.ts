@@ -126,6 +126,62 @@ async function allReady(g: TestGateway): Promise<void> {
 }
 
 /** Waits until the subscription has started reading live events (the gateway has it registered). */
+/**
+ * A raw graphql-ws client of one site's node events with large messages (the whole node, ten
+ * times over, so socket buffers fill sooner) that can stop reading its socket.
+ */
+async function rawSubscriber(
+  g: TestGateway,
+  site: string,
+): Promise<{
+  /** Each next message's node event, as received. */
+  values: NodeEventMsg[];
+  closed: Promise<{ code: number; reason: string }>;
+  pause(): void;
+  resume(): void;
+  close(): void;
+}> {
+  const whole =
+    'name uid labels roles readiness unschedulable kubeletVersion osImage kernelVersion containerRuntimeVersion ' +
+    'conditions { type status reason message lastTransitionTime } addresses { type address } ' +
+    'taints { key value effect } capacity { cpu memory pods } allocatable { cpu memory pods }';
+  const aliases = Array.from({ length: 10 }, (_, i) => `n${i}: node { ${whole} }`).join(' ');
+  const query = JSON.stringify({
+    id: '1',
+    type: 'subscribe',
+    payload: {
+      query: `subscription { nodeEvents(where: { target: { sites: ["${site}"] } }) { cursor type cluster ${aliases} } }`,
+    },
+  });
+  const socket = new WebSocket(`${g.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+  const values: NodeEventMsg[] = [];
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  await new Promise<void>((resolve, reject) => {
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    socket.on('message', (m: Buffer) => {
+      const msg = JSON.parse(m.toString()) as {
+        type: string;
+        payload?: { data?: { nodeEvents: NodeEventMsg } };
+      };
+      if (msg.type === 'connection_ack') {
+        socket.send(query);
+        resolve();
+      } else if (msg.type === 'next' && msg.payload?.data) values.push(msg.payload.data.nodeEvents);
+    });
+    socket.on('error', reject);
+  });
+  const raw = () => (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+  return {
+    values,
+    closed,
+    pause: () => raw().pause(),
+    resume: () => raw().resume(),
+    close: () => socket.close(),
+  };
+}
+
 async function subscribed(g: TestGateway, count: number): Promise<void> {
   await eventually(() => g.gateway.events.subscriberCount >= count, 5000, `${count} subscribers`);
   // The iterator goes live on its first pull, a tick after graphql-ws registers it.
@@ -539,34 +595,7 @@ describe('limits', () => {
     });
     try {
       await allReady(g);
-      // Large messages (the whole node, ten times over), so the socket buffers fill sooner.
-      const whole =
-        'name uid labels roles readiness unschedulable kubeletVersion osImage kernelVersion containerRuntimeVersion ' +
-        'conditions { type status reason message lastTransitionTime } addresses { type address } ' +
-        'taints { key value effect } capacity { cpu memory pods } allocatable { cpu memory pods }';
-      const aliases = Array.from({ length: 10 }, (_, i) => `n${i}: node { ${whole} }`).join(' ');
-      const query = JSON.stringify({
-        id: '1',
-        type: 'subscribe',
-        payload: {
-          query: `subscription { nodeEvents(where: { target: { sites: ["b30"] } }) { cursor type ${aliases} } }`,
-        },
-      });
-      // A raw graphql-ws client that stops reading its socket once subscribed.
-      const slow = new WebSocket(`${g.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
-      const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-        slow.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-      );
-      await new Promise<void>((resolve, reject) => {
-        slow.on('open', () => slow.send(JSON.stringify({ type: 'connection_init' })));
-        slow.on('message', (m: Buffer) => {
-          if ((JSON.parse(m.toString()) as { type: string }).type === 'connection_ack') {
-            slow.send(query);
-            resolve();
-          }
-        });
-        slow.on('error', reject);
-      });
+      const slow = await rawSubscriber(g, 'b30');
       const fast = subscribe<NodeEventMsg>(
         g.ws(),
         NODE_EVENTS,
@@ -574,7 +603,7 @@ describe('limits', () => {
         'nodeEvents',
       );
       await subscribed(g, 2);
-      (slow as unknown as { _socket: { pause(): void } })._socket.pause();
+      slow.pause();
 
       // A burst of real node changes, far more than the socket buffers and the 20-event buffer hold.
       const nodes = ['edge-b30-1', 'edge-b30-2', 'edge-b30-3'].map((c) => ({ c: sim(c), n: edgeNode(c) }));
@@ -591,8 +620,8 @@ describe('limits', () => {
       expect(g.gateway.events.subscriberCount).toBe(1);
       expect(g.logs.some((l) => l.includes('fell too far behind'))).toBe(true);
       // The client reads again: through what its socket buffered, to the close frame.
-      (slow as unknown as { _socket: { resume(): void } })._socket.resume();
-      const result = await closed;
+      slow.resume();
+      const result = await slow.closed;
       expect(result.code).toBe(CLOSE_SUBSCRIBER_TOO_SLOW);
       expect(result.reason).toMatch(/too slow/);
       // The fast subscriber got every event, and keeps receiving.
@@ -609,6 +638,59 @@ describe('limits', () => {
       await g.close();
       for (const c of ['edge-b30-1', 'edge-b30-2', 'edge-b30-3'])
         sim(c).controllers.setCordoned(edgeNode(c), false);
+    }
+  }, 60_000);
+  it('holds the events of a subscriber that stops reading and delivers them all, in order, when it reads again', async () => {
+    const g = await startTestGateway({
+      kubeconfigPath: fleet.kubeconfigPath,
+      events: { subscriberBuffer: 10_000 },
+    });
+    const clusters = ['edge-b21-1', 'edge-b21-2', 'edge-b21-3'];
+    try {
+      await allReady(g);
+      const slow = await rawSubscriber(g, 'b21');
+      await subscribed(g, 1);
+      slow.pause();
+      const nodes = clusters.map((c) => ({ c: sim(c), n: edgeNode(c) }));
+      let cordoned = false;
+      let made = 0;
+      const change = () => {
+        cordoned = !cordoned;
+        for (const { c, n } of nodes) c.controllers.setCordoned(n, cordoned);
+        made += nodes.length;
+      };
+      // Until its socket is full and the gateway holds its events, then some more.
+      const deadline = Date.now() + 25_000;
+      while (g.gateway.events.heldEvents === 0 && Date.now() < deadline) {
+        change();
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      expect(g.gateway.events.heldEvents).toBeGreaterThan(0);
+      for (let i = 0; i < 10; i++) {
+        change();
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      slow.resume();
+      await eventually(
+        () => slow.values.length === made,
+        20_000,
+        `all ${made} events for the paused subscriber`,
+      );
+      expect(g.gateway.events.heldEvents).toBe(0);
+      expect(g.gateway.events.subscriberCount).toBe(1);
+      // In order: each cluster's events alternate cordon and uncordon, starting with a cordon.
+      for (const c of clusters) {
+        const types = slow.values.filter((v) => v.cluster === c).map((v) => v.type);
+        expect(types).toEqual(
+          Array.from({ length: made / nodes.length }, (_, i) =>
+            i % 2 === 0 ? 'NODE_CORDONED' : 'NODE_UNCORDONED',
+          ),
+        );
+      }
+      slow.close();
+    } finally {
+      await g.close();
+      for (const c of clusters) sim(c).controllers.setCordoned(edgeNode(c), false);
     }
   }, 60_000);
 });
