@@ -175,6 +175,30 @@ describe('FieldSet against path-list definitions (randomized, fixed seeds)', () 
     }
   });
 
+  it('serialises equal sets built apart as one shared, read-only object', () => {
+    const paths: FieldPath[] = [
+      ['f:metadata', 'f:labels', 'f:app'],
+      ['f:spec', 'f:containers', 'k:{"name":"agent"}'],
+      ['f:spec', 'f:containers', 'k:{"name":"agent"}', 'f:image'],
+    ];
+    const a = toFieldsV1(build(paths));
+    const b = toFieldsV1(build(paths));
+    expect(b).toBe(a);
+    expect(JSON.stringify(a)).toBe(
+      '{"f:metadata":{"f:labels":{"f:app":{}}},"f:spec":{"f:containers":{"k:{\\"name\\":\\"agent\\"}":{".":{},"f:image":{}}}}}',
+    );
+    // A set with one more field is its own object, sharing the equal part.
+    const c = toFieldsV1(build([...paths, ['f:spec', 'f:replicas']]));
+    expect(c).not.toBe(a);
+    expect(c['f:metadata']).toBe(a['f:metadata']);
+    expect(c['f:spec']).not.toBe(a['f:spec']);
+    // Serialised nodes are read only; the empty one every leaf shares refuses a write.
+    const leaf = ((a['f:metadata'] as JsonObject)['f:labels'] as JsonObject)['f:app'] as JsonObject;
+    expect(() => {
+      leaf['f:x'] = {};
+    }).toThrow(TypeError);
+  });
+
   it('keeps insertion order for elements that compare equal (malformed FieldsV1)', () => {
     // "i:1" and "i:01" are the same index to comparePE; unknown types all compare equal.
     const json: JsonObject = { 'i:01': {}, 'i:1': {}, zz: {}, aa: { 'f:x': {} }, 'f:a': {} };
