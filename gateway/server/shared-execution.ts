@@ -114,7 +114,7 @@ export function createSharedSubscribe(
     if (!(Symbol.asyncIterator in source)) return source;
     const events = source[Symbol.asyncIterator]();
     const done = (): IteratorResult<ExecutionResult> => ({ value: undefined, done: true });
-    const sink = isPushSource<unknown>(events) ? options.sinkFor?.(args) : undefined;
+    const sink = options.sinkFor?.(args);
     if (sink !== undefined && isPushSource<unknown>(events)) {
       /** Sends a result; when the connection is full, pushing resumes once it is ready. */
       const deliver = (result: ExecutionResult): boolean => {
