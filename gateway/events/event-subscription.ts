@@ -11,9 +11,10 @@
  * Two ways to consume it: as an async iterator (next()), or pushed (push(sink)): each value
  * is handed to the sink as soon as it is published, in the same order and with the same
  * bound, and nothing waits between events. With 1,000 dashboards the iterator's pending
- * next() was a new chain of promises for every delivery, living until the dashboard's next
- * event: long enough for V8 to move it to the old generation, so under a sustained stream of
- * events the gateway's full collections came every 15-20 s (docs/benchmarks.md).
+ * next() (and graphql-ws's awaits around it) was a new chain of promises for every delivery,
+ * living until the dashboard's next event: long enough for V8 to move it to the old
+ * generation, where it was a fifth of what a sustained stream of events promoted
+ * (docs/benchmarks.md).
  */
 import type { EventLog, LoggedEvent } from './event-log.js';
 
