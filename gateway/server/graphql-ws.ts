@@ -1,10 +1,12 @@
 /**
  * GraphQL over WebSocket (graphql-ws) on the HTTP server's /graphql path: the same schema,
  * auth, validation rules (limits) and error formatting as HTTP, and the same per-cluster
- * problems appended to results.
+ * problems appended to results. Subscriptions' `next` messages are written here, not by
+ * graphql-ws (see directSink).
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import {
   GraphQLError,
   specifiedRules,
@@ -22,7 +24,6 @@ import type { GatewayContext } from '../graphql/context.js';
 import { formatFleetError } from '../graphql/format-error.js';
 import type { FleetGateway } from '../service/fleet-gateway.js';
 import type { TokenAuth } from './auth.js';
-import type { Socket } from 'node:net';
 import { coalesceWrites, EARLY_DONE_BYTES } from './coalesce-writes.js';
 import { DocumentCache } from './document-cache.js';
 import { RawPayload, rawPayloadReplacer, spliceRawPayloads } from './raw-payload.js';
